@@ -1,0 +1,1 @@
+"""Data, training, evaluation and serving of the digit CNN (independent of Django)."""
