@@ -1,0 +1,37 @@
+# Two commands on a fresh machine: `make run` and `make test`. Everything else is set up here.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+MODEL ?= cnn
+
+.PHONY: install install-dev run test train evaluate bench clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: requirements.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.txt
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PY) -m pip install -q -r requirements-dev.txt
+	touch $@
+
+run: install
+	PORT=$(PORT) $(PY) -m mnistsite.stack
+
+test: install-dev
+	$(PY) -m pytest
+
+train: install-dev
+	$(PY) -m ml.train --model $(MODEL)
+
+evaluate: install
+	$(PY) -m ml.evaluate
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache

@@ -1,0 +1,212 @@
+"""The prediction history in Redis: the only module that knows its key layout.
+
+Keys, under HISTORY_PREFIX (default "mnist"):
+  {p}:rec:{id}          hash    one prediction record (see FIELDS)
+  {p}:rec:{id}:thumb    string  small PNG thumbnail of the upload
+  {p}:rec:{id}:input    string  PNG of the 28x28 image(s) the model saw
+  {p}:index             zset    every id, scored by creation time, so pages never scan keys
+  {p}:status:{status}   zset    ids per status, same score
+  {p}:digit:{d}         zset    ids of finished single-digit answers, per digit
+"""
+import json
+import time
+import uuid
+
+import django_rq
+from django.conf import settings
+
+STATUSES = ("queued", "started", "finished", "failed")
+# Stored as JSON text in the hash; everything else is a plain string.
+JSON_FIELDS = ("probabilities", "digits")
+FLOAT_FIELDS = ("confidence", "created_at", "started_at", "finished_at", "duration_ms")
+INT_FIELDS = ("digit", "size_bytes", "correction")
+BOOL_FIELDS = ("low_confidence", "inverted")
+
+
+def connection():
+    return django_rq.get_connection("default")
+
+
+def _key(*parts):
+    return ":".join((settings.HISTORY_PREFIX, *map(str, parts)))
+
+
+def new_id():
+    return uuid.uuid4().hex[:16]
+
+
+def _encode(value):
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, (list, dict)):
+        return json.dumps(value)
+    return str(value)
+
+
+def _decode(raw):
+    record = {k.decode(): v.decode() for k, v in raw.items()}
+    for name in JSON_FIELDS:
+        record[name] = json.loads(record[name]) if record.get(name) else None
+    for name in FLOAT_FIELDS:
+        record[name] = float(record[name]) if record.get(name) else None
+    for name in INT_FIELDS:
+        record[name] = int(record[name]) if record.get(name) else None
+    for name in BOOL_FIELDS:
+        record[name] = record.get(name) == "1"
+    for name in ("number", "error", "job_id", "stored", "content_type"):
+        record[name] = record.get(name) or None
+    return record
+
+
+def create(prediction_id, *, filename, stored, content_type, size_bytes, source="upload",
+           job_id=None):
+    """Record a new upload as queued and index it by time."""
+    now = time.time()
+    fields = {
+        "id": prediction_id,
+        "filename": filename,
+        "stored": stored,
+        "content_type": content_type,
+        "size_bytes": size_bytes,
+        "source": source,
+        "status": "queued",
+        "created_at": now,
+        "job_id": job_id,
+    }
+    pipe = connection().pipeline()
+    pipe.hset(_key("rec", prediction_id), mapping={k: _encode(v) for k, v in fields.items()})
+    pipe.zadd(_key("index"), {prediction_id: now})
+    pipe.zadd(_key("status", "queued"), {prediction_id: now})
+    pipe.execute()
+    return get(prediction_id)
+
+
+def _move(pipe, prediction_id, status, created_at):
+    for other in STATUSES:
+        if other != status:
+            pipe.zrem(_key("status", other), prediction_id)
+    pipe.zadd(_key("status", status), {prediction_id: created_at})
+
+
+def _update(prediction_id, status, fields, images=None, digit=None):
+    """Write a status change atomically; ignore ids whose record was deleted meanwhile."""
+    conn = connection()
+    created = conn.hget(_key("rec", prediction_id), "created_at")
+    if created is None:
+        return False
+    created_at = float(created)
+    pipe = conn.pipeline()
+    fields = {"status": status, **fields}
+    pipe.hset(_key("rec", prediction_id), mapping={k: _encode(v) for k, v in fields.items()})
+    _move(pipe, prediction_id, status, created_at)
+    for name, data in (images or {}).items():
+        if data:
+            pipe.set(_key("rec", prediction_id, name), data)
+    if digit is not None:
+        pipe.zadd(_key("digit", digit), {prediction_id: created_at})
+    pipe.execute()
+    return True
+
+
+def mark_started(prediction_id):
+    return _update(prediction_id, "started", {"started_at": time.time(), "error": ""})
+
+
+def mark_finished(prediction_id, *, answers, number, digit, confidence, probabilities,
+                  low_confidence, inverted, duration_ms, thumb=None, input_png=None):
+    """Store the model's answer; `answers` is one dict per digit found, left to right."""
+    fields = {
+        "finished_at": time.time(),
+        "digit": digit,
+        "number": number,
+        "confidence": confidence,
+        "probabilities": probabilities,
+        "digits": answers,
+        "low_confidence": low_confidence,
+        "inverted": inverted,
+        "duration_ms": round(duration_ms, 3),
+        "error": "",
+    }
+    images = {"thumb": thumb, "input": input_png}
+    return _update(prediction_id, "finished", fields, images=images, digit=digit)
+
+
+def mark_failed(prediction_id, error, *, duration_ms=None, thumb=None):
+    fields = {"finished_at": time.time(), "error": error}
+    if duration_ms is not None:
+        fields["duration_ms"] = round(duration_ms, 3)
+    return _update(prediction_id, "failed", fields, images={"thumb": thumb})
+
+
+def get(prediction_id):
+    raw = connection().hgetall(_key("rec", prediction_id))
+    return _decode(raw) if raw else None
+
+
+def get_many(ids):
+    pipe = connection().pipeline()
+    for prediction_id in ids:
+        pipe.hgetall(_key("rec", prediction_id))
+    return [_decode(raw) for raw in pipe.execute() if raw]
+
+
+def image(prediction_id, kind):
+    """The stored 'thumb' or 'input' PNG of a record, or None."""
+    if kind not in ("thumb", "input"):
+        raise ValueError(kind)
+    return connection().get(_key("rec", prediction_id, kind))
+
+
+def _index_key(digit=None, status=None):
+    if digit is not None:
+        return _key("digit", digit)
+    if status is not None:
+        return _key("status", status)
+    return _key("index")
+
+
+def page(*, digit=None, status=None, offset=0, limit=20):
+    """(total, records) newest first, optionally only one digit or one status."""
+    conn = connection()
+    key = _index_key(digit, status)
+    if digit is not None and status is not None:
+        # Only finished records carry a digit, so the digit index already answers both.
+        if status != "finished":
+            return 0, []
+    total = conn.zcard(key)
+    ids = [i.decode() for i in conn.zrevrange(key, offset, offset + limit - 1)]
+    return total, get_many(ids)
+
+
+def counts():
+    """Totals for the dashboard: all records, per status and per digit."""
+    pipe = connection().pipeline()
+    pipe.zcard(_key("index"))
+    for status in STATUSES:
+        pipe.zcard(_key("status", status))
+    for digit in range(10):
+        pipe.zcard(_key("digit", digit))
+    values = pipe.execute()
+    return {
+        "total": values[0],
+        "status": dict(zip(STATUSES, values[1:5])),
+        "digits": dict(zip(range(10), values[5:15])),
+    }
+
+
+def delete(prediction_id):
+    """Remove a record with its images and index entries; returns its stored file name."""
+    conn = connection()
+    stored = conn.hget(_key("rec", prediction_id), "stored")
+    pipe = conn.pipeline()
+    pipe.delete(_key("rec", prediction_id), _key("rec", prediction_id, "thumb"),
+                _key("rec", prediction_id, "input"))
+    pipe.zrem(_key("index"), prediction_id)
+    for status in STATUSES:
+        pipe.zrem(_key("status", status), prediction_id)
+    for digit in range(10):
+        pipe.zrem(_key("digit", digit), prediction_id)
+    pipe.execute()
+    return stored.decode() if stored else None
