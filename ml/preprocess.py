@@ -1,5 +1,15 @@
-"""Turning pictures into what the CNN expects: (N, 28, 28, 1) float32 in [0, 1], white on black."""
+"""Turning pictures into what the CNN expects: (N, 28, 28, 1) float32 in [0, 1], white on black.
+
+Uploads are photos, scans and drawings, not MNIST: preprocess() finds the digits in them and
+draws each one the way MNIST digits were drawn (20x20 box, centre of mass in the middle of 28x28).
+"""
+import io
+import warnings
+from dataclasses import dataclass, field
+
 import numpy as np
+from PIL import Image, ImageOps, UnidentifiedImageError
+from scipy import ndimage
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:
@@ -17,3 +27,417 @@ def to_model_input(images: np.ndarray) -> np.ndarray:
     if np.issubdtype(np.asarray(images).dtype, np.integer):
         x /= 255.0
     return np.clip(x, 0.0, 1.0)[..., None]
+
+
+# ---------------------------------------------------------------------------
+# Uploads: reading what people send, refusing what cannot be read.
+# ---------------------------------------------------------------------------
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+ACCEPTED_FORMATS = ("PNG", "JPEG", "MPO", "GIF", "WEBP", "BMP", "TIFF")
+
+# Working resolution: large enough that a digit a few percent of a photo's height
+# still spans dozens of pixels, small enough that a 12 MP photo is quick.
+WORK_LONG_SIDE = 1024
+# Digits are fitted into this box, then placed by centre of mass in 28x28, as MNIST was made.
+BOX = 20
+# Centre of mass of MNIST training digits (row, column), measured on the data set.
+MNIST_COM = (14.0, 14.0)
+# Canonical resolution for drawing a digit before reducing it to BOX: long side in pixels.
+CANON = 80
+# Median MNIST stroke width at CANON scale (2 * area / perimeter), measured on the training set.
+MNIST_STROKE = 10.8
+MAX_DIGITS = 12
+
+
+class ImageRejected(ValueError):
+    """An upload we cannot turn into digits; str(e) is meant for the person who sent it."""
+
+    def __init__(self, message, status=400):
+        super().__init__(message)
+        self.status = status
+
+
+@dataclass
+class Preprocessed:
+    inputs: np.ndarray
+    boxes: list = field(default_factory=list)
+    inverted: bool = False
+    size: tuple = (0, 0)
+
+    @property
+    def found(self) -> bool:
+        return len(self.inputs) > 0
+
+
+def _sniff_not_image(data: bytes):
+    head = data[:2048].lstrip()
+    lowered = head.lower()
+    if lowered.startswith(b"<?xml") or lowered.startswith(b"<svg") or b"<svg" in lowered:
+        raise ImageRejected("SVG drawings cannot be read here; please upload a PNG or JPEG picture.")
+
+
+def _too_many_pixels(w, h, max_pixels):
+    return ImageRejected(
+        f"The picture is too large ({w}\u00d7{h} pixels); the limit is {max_pixels / 1e6:g} megapixels.",
+        status=413,
+    )
+
+
+def _open(data: bytes, max_pixels: int):
+    if not data:
+        raise ImageRejected("The file is empty.")
+    _sniff_not_image(data)
+    try:
+        with warnings.catch_warnings():
+            # Our own pixel limit is lower than Pillow's warning level; the warning adds nothing.
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            img = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+    except Image.DecompressionBombError:
+        raise ImageRejected("The picture has far too many pixels to be read.", status=413) from None
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        raise ImageRejected(
+            "This file is not a picture we can read. Please upload a PNG, JPEG, GIF, WebP, BMP or TIFF image."
+        ) from None
+    w, h = img.size
+    if w < 1 or h < 1:
+        raise ImageRejected("The picture has no pixels.")
+    if w * h > max_pixels:
+        raise _too_many_pixels(w, h, max_pixels)
+    return img
+
+
+def _damaged():
+    return ImageRejected("The picture is damaged or incomplete (the file seems cut off). Please upload it again.")
+
+
+def check_upload(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> None:
+    """Refuse, quickly, what preprocess() would refuse later; raises ImageRejected."""
+    if data is not None and len(data) > max_bytes:
+        raise ImageRejected(
+            f"The file is too large ({len(data) / 1048576:.1f} MB); the limit is {max_bytes / 1048576:g} MB.",
+            status=413,
+        )
+    img = _open(data, max_pixels)
+    try:
+        with img:
+            if img.format == "PNG":
+                # verify() walks every chunk and its CRC without inflating pixels: cheap, and it
+                # notices a file that stops early.
+                img.verify()
+            else:
+                if img.format in ("JPEG", "MPO"):
+                    # Decoding at 1/8 scale still reads the whole stream, so a cut-off file shows.
+                    img.draft("L", (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
+                img.load()
+    except ImageRejected:
+        raise
+    except Exception:
+        raise _damaged() from None
+
+
+def _decode(data: bytes, max_pixels: int):
+    """Oriented picture as (grey float32 [0,1], alpha float32 or None, full-size (w, h))."""
+    img = _open(data, max_pixels)
+    try:
+        with img:
+            full = img.size
+            if img.format in ("JPEG", "MPO") and max(full) > WORK_LONG_SIDE * 1.4:
+                # Decoding at reduced scale is most of the time saved on a big photo.
+                f = 0.7 * WORK_LONG_SIDE / max(full)
+                img.draft(img.mode if img.mode in ("L", "RGB") else None,
+                          (max(1, int(full[0] * f)), max(1, int(full[1] * f))))
+            img.load()
+            orientation = img.getexif().get(0x0112, 1)
+            if orientation in (5, 6, 7, 8):
+                full = (full[1], full[0])
+            img = ImageOps.exif_transpose(img)
+            grey, alpha = _grey_alpha(img)
+    except ImageRejected:
+        raise
+    except Exception:
+        raise _damaged() from None
+    return grey, alpha, full
+
+
+def _grey_alpha(img):
+    mode = img.mode
+    alpha = None
+    if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
+        arr = np.asarray(img, dtype=np.float32)
+        top = 65535.0 if (mode.startswith("I;16") or arr.max() > 255) else 255.0
+        if mode == "F" and arr.max() <= 1.0:
+            top = 1.0
+        grey = Image.fromarray(np.clip(arr / top, 0, 1).astype(np.float32), "F")
+    else:
+        if mode == "1":
+            img = img.convert("L")
+        elif mode in ("P", "PA"):
+            img = img.convert("RGBA")
+        elif mode == "CMYK" or mode not in ("L", "LA", "La", "RGB", "RGBA", "RGBa"):
+            img = img.convert("RGBA" if "A" in mode or "a" in mode else "RGB")
+        if img.mode in ("LA", "La", "RGBA", "RGBa"):
+            a = img.getchannel("A")
+            if a.getextrema()[0] < 250:
+                alpha = a
+            img = img.convert("L") if img.mode in ("RGBA", "RGBa") else img.getchannel("L")
+        elif img.mode != "L":
+            img = img.convert("L")
+        grey = img
+    w, h = grey.size
+    if max(w, h) > WORK_LONG_SIDE:
+        s = WORK_LONG_SIDE / max(w, h)
+        size = (max(1, round(w * s)), max(1, round(h * s)))
+        grey = grey.resize(size, Image.BOX, reducing_gap=2.0)
+        if alpha is not None:
+            alpha = alpha.resize(size, Image.BOX, reducing_gap=2.0)
+    g = np.asarray(grey, dtype=np.float32)
+    if grey.mode == "L":
+        g = g / 255.0
+    a = None if alpha is None else np.asarray(alpha, dtype=np.float32) / 255.0
+    return g, a
+
+
+def _flatten_alpha(g, a):
+    """Put a transparent picture on the background that makes its strokes visible."""
+    opaque = a > 0.5
+    share = opaque.mean()
+    if share == 0:
+        return np.ones_like(g)
+    if share == 1:
+        return g
+    # Dark strokes on transparency (a drawing canvas) go on white, light strokes on black:
+    # the transparent part is the paper either way.
+    on_white = np.median(g[opaque]) < 0.5
+    return a * g + (1 - a) * (1.0 if on_white else 0.0)
+
+
+# ---------------------------------------------------------------------------
+# Finding ink: background, polarity, threshold.
+# ---------------------------------------------------------------------------
+
+def _resize_f(arr, size, resample=Image.BILINEAR):
+    return np.asarray(Image.fromarray(arr.astype(np.float32, copy=False), "F").resize(size, resample),
+                      dtype=np.float32)
+
+
+def _ink_map(g):
+    """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor)."""
+    h, w = g.shape
+    long_side = max(h, w)
+    gs = 64 if long_side > 64 else long_side
+    cw, ch = max(1, round(w * gs / long_side)), max(1, round(h * gs / long_side))
+    coarse = _resize_f(g, (cw, ch), Image.BOX)
+    # A window a quarter of the picture wide is wider than any marker stroke, and still
+    # follows the slow changes of light across a photo.
+    k = max(3, int(0.25 * gs) | 1)
+    med = ndimage.median_filter(coarse, size=k, mode="reflect")
+    # Polarity: strokes stand out of their local background on one side only; noise and
+    # the edges of shadows fall on both sides.
+    ms = 256
+    if long_side > ms:
+        mw, mh = max(1, round(w * ms / long_side)), max(1, round(h * ms / long_side))
+        mid = _resize_f(g, (mw, mh), Image.BOX)
+    else:
+        mid = g
+    r = mid - _resize_f(med, (mid.shape[1], mid.shape[0]))
+    sub = r[::2, ::2] if r.size > 20000 else r
+    sigma = 1.4826 * float(np.median(np.abs(sub - np.median(sub)))) + 1e-4
+    t = max(4 * sigma, 0.04)
+    neg = float(-r[r < -t].sum())
+    pos = float(r[r > t].sum())
+    inverted = neg >= pos  # dark ink on light paper
+    if inverted:
+        bg = ndimage.grey_closing(coarse, size=k, mode="reflect")
+    else:
+        bg = ndimage.grey_opening(coarse, size=k, mode="reflect")
+    bg = ndimage.gaussian_filter(bg, 1.0, mode="nearest")
+    if float(bg.max() - bg.min()) < 0.04:
+        # Even paper: one level is steadier than a local estimate near big strokes.
+        bg = np.full_like(bg, float(np.median(bg)))
+    bgu = _resize_f(bg, (w, h))
+    if inverted:
+        ink = (bgu - g) / np.maximum(bgu, 0.15)
+        level = float(np.median(bg))
+        floor = max(5 * sigma / max(level, 0.15), 0.08)
+    else:
+        ink = (g - bgu) / np.maximum(1.0 - bgu, 0.15)
+        level = float(np.median(bg))
+        floor = max(5 * sigma / max(1 - level, 0.15), 0.08)
+    return ink, inverted, floor
+
+
+def _components(mask):
+    labels, n = ndimage.label(mask, structure=np.ones((3, 3), bool))
+    if n == 0:
+        return labels, []
+    areas = np.bincount(labels.ravel(), minlength=n + 1)
+    slices = ndimage.find_objects(labels)
+    comps = []
+    for i, sl in enumerate(slices, start=1):
+        if sl is None:
+            continue
+        y0, y1, x0, x1 = sl[0].start, sl[0].stop, sl[1].start, sl[1].stop
+        comps.append({"label": i, "area": int(areas[i]), "box": [x0, y0, x1, y1]})
+    return labels, comps
+
+
+def _group(comps, shape):
+    """Components of one digit share a column range; digits of a number sit side by side."""
+    h, w = shape
+    if not comps:
+        return []
+    big = max(c["area"] for c in comps)
+    keep = []
+    for c in comps:
+        x0, y0, x1, y1 = c["box"]
+        bw, bh = x1 - x0, y1 - y0
+        if c["area"] < max(3, 0.02 * big):
+            continue
+        touches = x0 == 0 or y0 == 0 or x1 == w or y1 == h
+        if touches and bw * bh > 0.25 * w * h and c["area"] > 0.5 * bw * bh:
+            continue  # a solid dark region running off the picture: a table, a shadow, a frame
+        keep.append(c)
+    keep.sort(key=lambda c: c["box"][0])
+    groups = []
+    for c in keep:
+        x0, _, x1, _ = c["box"]
+        placed = False
+        for g in groups:
+            gx0, gx1 = g["box"][0], g["box"][2]
+            overlap = min(x1, gx1) - max(x0, gx0)
+            if overlap > 0.5 * min(x1 - x0, gx1 - gx0):
+                g["labels"].append(c["label"])
+                g["area"] += c["area"]
+                b = g["box"]
+                g["box"] = [min(b[0], c["box"][0]), min(b[1], c["box"][1]),
+                            max(b[2], c["box"][2]), max(b[3], c["box"][3])]
+                placed = True
+                break
+        if not placed:
+            groups.append({"labels": [c["label"]], "area": c["area"], "box": list(c["box"])})
+    if not groups:
+        return []
+    tallest = max(g["box"][3] - g["box"][1] for g in groups)
+    biggest = max(g["area"] for g in groups)
+    groups = [g for g in groups
+              if g["box"][3] - g["box"][1] >= 0.4 * tallest and g["area"] >= 0.08 * biggest]
+    if len(groups) > MAX_DIGITS:
+        groups = sorted(groups, key=lambda g: -g["area"])[:MAX_DIGITS]
+    groups.sort(key=lambda g: g["box"][0])
+    return groups
+
+
+# ---------------------------------------------------------------------------
+# MNIST normalisation of one digit.
+# ---------------------------------------------------------------------------
+
+def _stroke_width(mask):
+    area = int(mask.sum())
+    if area == 0:
+        return 0.0
+    edge = int((mask & ~ndimage.binary_erosion(mask)).sum())
+    return 2.0 * area / max(edge, 1)
+
+
+def _fix_stroke(mask):
+    """Bring pen-thin and marker-thick strokes nearer MNIST's stroke width."""
+    sw = _stroke_width(mask)
+    if sw <= 0:
+        return mask
+    if sw < 0.6 * MNIST_STROKE:
+        r = (0.8 * MNIST_STROKE - sw) / 2
+        return ndimage.distance_transform_edt(~mask) <= r
+    if sw > 1.6 * MNIST_STROKE:
+        r = (sw - 1.2 * MNIST_STROKE) / 2
+        eroded = ndimage.distance_transform_edt(mask) > r
+        n0 = ndimage.label(mask)[1]
+        # Thinning must not break a digit apart.
+        while r > 0.5 and ndimage.label(eroded)[1] > n0:
+            r /= 2
+            eroded = ndimage.distance_transform_edt(mask) > r
+        if r > 0.5 and eroded.sum() > 0.25 * mask.sum():
+            return eroded
+    return mask
+
+
+def normalise_digit(soft: np.ndarray, fix_stroke: bool = True) -> np.ndarray:
+    """A digit's ink (any size, 0..1, white on black) drawn the way MNIST digits were: 28x28 float32."""
+    rows = np.where(soft.max(1) > 0.5)[0]
+    cols = np.where(soft.max(0) > 0.5)[0]
+    if len(rows) == 0:
+        return np.zeros((28, 28), np.float32)
+    soft = soft[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1]
+    h, w = soft.shape
+    s = CANON / max(h, w)
+    cw, ch = max(1, round(w * s)), max(1, round(h * s))
+    pad = CANON // 4
+    big = np.zeros((ch + 2 * pad, cw + 2 * pad), np.float32)
+    big[pad:pad + ch, pad:pad + cw] = _resize_f(soft, (cw, ch), Image.BILINEAR if s > 1 else Image.BOX)
+    mask = big > 0.5
+    if fix_stroke:
+        mask = _fix_stroke(mask)
+    rows = np.where(mask.any(1))[0]
+    cols = np.where(mask.any(0))[0]
+    if len(rows) == 0:
+        return np.zeros((28, 28), np.float32)
+    mask = mask[rows[0]:rows[-1] + 1, cols[0]:cols[-1] + 1].astype(np.float32)
+    h, w = mask.shape
+    s = BOX / max(h, w)
+    bw, bh = max(1, round(w * s)), max(1, round(h * s))
+    small = _resize_f(mask, (bw, bh), Image.BOX)
+    out = np.zeros((28, 28), np.float32)
+    y0, x0 = (28 - bh) // 2, (28 - bw) // 2
+    out[y0:y0 + bh, x0:x0 + bw] = small
+    total = out.sum()
+    if total > 0:
+        ys, xs = np.mgrid[:28, :28]
+        cy, cx = (out * ys).sum() / total, (out * xs).sum() / total
+        dy = int(np.clip(round(MNIST_COM[0] - cy), -y0, 28 - bh - y0))
+        dx = int(np.clip(round(MNIST_COM[1] - cx), -x0, 28 - bw - x0))
+        out = np.roll(out, (dy, dx), axis=(0, 1))
+    return np.clip(out, 0, 1)
+
+
+def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Preprocessed:
+    """An upload turned into MNIST-like digits, left to right; raises ImageRejected."""
+    g, a, full = _decode(data, max_pixels)
+    if a is not None:
+        g = _flatten_alpha(g, a)
+    h, w = g.shape
+    empty = Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
+    if h < 2 or w < 2 or float(g.max() - g.min()) < 0.05:
+        return empty
+    ink, inverted, floor = _ink_map(g)
+    empty.inverted = inverted
+    cand = ink[ink > floor]
+    if cand.size == 0:
+        return empty
+    peak = float(np.percentile(cand, 98))
+    if peak < 0.15:
+        return empty
+    mask = ink > max(floor, 0.45 * peak)
+    labels, comps = _components(mask)
+    groups = _group(comps, mask.shape)
+    sx, sy = full[0] / w, full[1] / h
+    inputs, boxes = [], []
+    for grp in groups:
+        x0, y0, x1, y1 = grp["box"]
+        p = 2
+        X0, Y0, X1, Y1 = max(0, x0 - p), max(0, y0 - p), min(w, x1 + p), min(h, y1 + p)
+        sel = np.isin(labels[Y0:Y1, X0:X1], grp["labels"])
+        sel = ndimage.binary_dilation(sel, iterations=2)
+        crop = ink[Y0:Y1, X0:X1] * sel
+        level = float(np.percentile(ink[labels == grp["labels"][0]], 75))
+        # Scale so that the stroke core is 1 and the threshold used above sits at 0.5.
+        thr = max(floor, 0.45 * peak)
+        soft = np.clip(0.5 * crop / thr, 0, 1) if level > 0 else crop
+        digit = normalise_digit(soft)
+        if digit.sum() == 0:
+            continue
+        inputs.append(digit)
+        boxes.append((int(x0 * sx), int(y0 * sy), int(np.ceil(x1 * sx)), int(np.ceil(y1 * sy))))
+    if not inputs:
+        return empty
+    return Preprocessed(np.stack(inputs).astype(np.float32), boxes, inverted, full)
