@@ -146,7 +146,8 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 # A job that runs longer than this is stopped and its prediction marked failed.
 JOB_TIMEOUT = envint("JOB_TIMEOUT", 60)
 RQ_QUEUES = {"default": {"URL": REDIS_URL, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
-RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker"}
+# Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
+RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True
 # Key prefix of the prediction history, so several deployments can share one Redis.
 HISTORY_PREFIX = os.environ.get("HISTORY_PREFIX", "mnist")
