@@ -12,6 +12,8 @@ from mnistsite.embedded_redis import EmbeddedRedis
 _tmp = tempfile.mkdtemp(prefix="digits-test-")
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key")
 os.environ["DATA_DIR"] = _tmp
+os.environ.setdefault("STATIC_ROOT", os.path.join(_tmp, "static"))
+os.makedirs(os.environ["STATIC_ROOT"], exist_ok=True)
 os.environ.setdefault("DEBUG", "0")
 
 if not os.environ.get("REDIS_URL"):
