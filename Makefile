@@ -21,6 +21,9 @@ $(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
 	$(PY) -m pip install -q -r requirements-dev.txt
 	touch $@
 
+bench: install-dev
+	$(PY) -m bench.run $(BENCH_ARGS)
+
 run: install
 	PORT=$(PORT) $(PY) -m mnistsite.stack
 

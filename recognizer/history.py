@@ -210,3 +210,20 @@ def delete(prediction_id):
         pipe.zrem(_key("digit", digit), prediction_id)
     pipe.execute()
     return stored.decode() if stored else None
+
+
+def prune(*, max_records=None, max_age_seconds=None, now=None):
+    """Delete the oldest records beyond `max_records` or older than `max_age_seconds`.
+
+    Returns the stored file names of the deleted records, for the caller to remove.
+    """
+    conn = connection()
+    doomed = set()
+    if max_age_seconds is not None:
+        cutoff = (now or time.time()) - max_age_seconds
+        doomed.update(i.decode() for i in conn.zrangebyscore(_key("index"), "-inf", f"({cutoff}"))
+    if max_records is not None:
+        excess = conn.zcard(_key("index")) - max_records
+        if excess > 0:
+            doomed.update(i.decode() for i in conn.zrange(_key("index"), 0, excess - 1))
+    return [name for name in map(delete, sorted(doomed)) if name]
