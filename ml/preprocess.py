@@ -51,6 +51,11 @@ MNIST_STROKE = 10.8
 MAX_DIGITS = 12
 
 
+def _formats():
+    Image.init()
+    return [f for f in ACCEPTED_FORMATS if f in Image.OPEN]
+
+
 class ImageRejected(ValueError):
     """An upload we cannot turn into digits; str(e) is meant for the person who sent it."""
 
@@ -93,7 +98,7 @@ def _open(data: bytes, max_pixels: int):
         with warnings.catch_warnings():
             # Our own pixel limit is lower than Pillow's warning level; the warning adds nothing.
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
-            img = Image.open(io.BytesIO(data), formats=ACCEPTED_FORMATS)
+            img = Image.open(io.BytesIO(data), formats=_formats())
     except Image.DecompressionBombError:
         raise ImageRejected("The picture has far too many pixels to be read.", status=413) from None
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
@@ -232,7 +237,9 @@ def _ink_map(g):
     # A window a quarter of the picture wide is wider than any marker stroke, and still
     # follows the slow changes of light across a photo.
     k = max(3, int(0.25 * gs) | 1)
-    med = ndimage.median_filter(coarse, size=k, mode="reflect")
+    # The median (blind to polarity) only has to be roughly right, so a coarser grid will do.
+    half = _resize_f(coarse, (max(1, (cw + 1) // 2), max(1, (ch + 1) // 2)), Image.BOX) if gs > 32 else coarse
+    med = ndimage.median_filter(half, size=max(3, int(0.25 * min(gs, 32)) | 1), mode="reflect")
     # Polarity: strokes stand out of their local background on one side only; noise and
     # the edges of shadows fall on both sides.
     ms = 256
@@ -253,9 +260,13 @@ def _ink_map(g):
     else:
         bg = ndimage.grey_opening(coarse, size=k, mode="reflect")
     bg = ndimage.gaussian_filter(bg, 1.0, mode="nearest")
-    if float(bg.max() - bg.min()) < 0.04:
-        # Even paper: one level is steadier than a local estimate near big strokes.
-        bg = np.full_like(bg, float(np.median(bg)))
+    cells = coarse.ravel()
+    middle = float(np.median(cells))
+    paper = cells[cells >= middle] if inverted else cells[cells <= middle]
+    if float(np.percentile(paper, 90) - np.percentile(paper, 10)) < 0.03:
+        # Evenly lit paper or a drawing canvas: one level is right everywhere, even inside a
+        # blot of ink wider than any local window.
+        bg = np.full_like(bg, float(np.median(paper)))
     bgu = _resize_f(bg, (w, h))
     if inverted:
         ink = (bgu - g) / np.maximum(bgu, 0.15)
