@@ -56,7 +56,12 @@ def main():
         if redis_server:
             redis_server.stop()
 
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    def interrupt(*_):
+        raise KeyboardInterrupt
+
+    # Set explicitly: a shell that starts us in the background would leave SIGINT ignored.
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
     try:
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "collectstatic", "--noinput", "-v", "0")
