@@ -280,7 +280,7 @@ def gen_coloured_ink(rng, d, i):
     return encode(to_image(rgb, rng, noise=2, blur=0.8), "JPEG", quality=85), "jpg"
 
 
-def _simple_photo(rng, d, size=(480, 360)):
+def _simple_photo(rng, d, size=(256, 192)):
     ink = ink_of(d, int(min(size) * rng.uniform(0.4, 0.7)))
     base, light = paper(size, (240, 238, 232), rng, texture=2)
     return to_image(compose(base, light, place(ink, size, rng), (25, 25, 30)), rng, noise=1)
@@ -459,7 +459,9 @@ def write_sample(directory, n=4, cases=CASES):
     x, y = _test_digits()
     labels = {}
     for case in cases:
-        for i in range(n):
+        # Every file format once; big photos are few, to keep the sample small.
+        count = {"formats": max(n, len(FORMAT_VARIANTS)), "tiny_in_big_photo": min(n, 1)}.get(case, n)
+        for i in range(count):
             data, ext, truth = generate(case, i, x, y)
             name = f"{case}_{i:02d}.{ext}"
             (directory / name).write_bytes(data)

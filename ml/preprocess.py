@@ -255,10 +255,13 @@ def _ink_map(g):
     neg = float(-r[r < -t].sum())
     pos = float(r[r > t].sum())
     inverted = neg >= pos  # dark ink on light paper
+    # Continue the picture's slope past its edges: with a plain mirror, closing a gradient
+    # leaves the darkest corner too bright by the gradient over a whole window.
+    padded = np.pad(coarse, k, mode="reflect", reflect_type="odd")
     if inverted:
-        bg = ndimage.grey_closing(coarse, size=k, mode="reflect")
+        bg = ndimage.grey_closing(padded, size=k, mode="nearest")[k:-k, k:-k]
     else:
-        bg = ndimage.grey_opening(coarse, size=k, mode="reflect")
+        bg = ndimage.grey_opening(padded, size=k, mode="nearest")[k:-k, k:-k]
     bg = ndimage.gaussian_filter(bg, 1.0, mode="nearest")
     cells = coarse.ravel()
     middle = float(np.median(cells))
@@ -353,21 +356,22 @@ def _stroke_width(mask):
 
 
 def _fix_stroke(mask):
-    """Bring pen-thin and marker-thick strokes nearer MNIST's stroke width."""
+    """Bring pen-thin and marker-thick strokes into the range of MNIST's stroke widths."""
     sw = _stroke_width(mask)
     if sw <= 0:
         return mask
-    if sw < 0.6 * MNIST_STROKE:
-        r = (0.8 * MNIST_STROKE - sw) / 2
+    if sw < 0.75 * MNIST_STROKE:
+        r = (0.85 * MNIST_STROKE - sw) / 2
         return ndimage.distance_transform_edt(~mask) <= r
-    if sw > 1.6 * MNIST_STROKE:
-        r = (sw - 1.2 * MNIST_STROKE) / 2
-        eroded = ndimage.distance_transform_edt(mask) > r
+    if sw > 1.4 * MNIST_STROKE:
+        inside = ndimage.distance_transform_edt(mask)
+        r = (sw - 1.1 * MNIST_STROKE) / 2
+        eroded = inside > r
         n0 = ndimage.label(mask)[1]
         # Thinning must not break a digit apart.
         while r > 0.5 and ndimage.label(eroded)[1] > n0:
             r /= 2
-            eroded = ndimage.distance_transform_edt(mask) > r
+            eroded = inside > r
         if r > 0.5 and eroded.sum() > 0.25 * mask.sum():
             return eroded
     return mask

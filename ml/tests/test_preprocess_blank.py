@@ -1,0 +1,35 @@
+"""An empty page or a uniform picture is "no digit found", never a random digit."""
+import io
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from ml.preprocess import preprocess
+
+IMAGES = Path(__file__).parent / "fixtures" / "images"
+
+
+@pytest.mark.parametrize("name", ["blank_white.png", "blank_black.png", "blank_transparent.png",
+                                  "blank_paper_photo.jpg"])
+def test_it_finds_no_digit_on_an_empty_picture(name):
+    pre = preprocess((IMAGES / name).read_bytes())
+    assert not pre.found
+    assert pre.inputs.shape == (0, 28, 28)
+    assert pre.boxes == []
+
+
+def test_it_finds_no_digit_in_plain_noise_or_a_soft_gradient():
+    rng = np.random.default_rng(3)
+    yy, xx = np.mgrid[0:400, 0:600]
+    for pixels in (200 + rng.normal(0, 4, (400, 600)), 120 + 100 * xx / 600 + 60 * yy / 400):
+        out = io.BytesIO()
+        Image.fromarray(np.clip(pixels, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=75)
+        assert not preprocess(out.getvalue()).found
+
+
+def test_it_finds_no_digit_in_a_one_pixel_picture():
+    out = io.BytesIO()
+    Image.new("L", (1, 1), 0).save(out, "PNG")
+    assert not preprocess(out.getvalue()).found
