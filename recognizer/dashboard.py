@@ -1,46 +1,161 @@
-"""What the operator's dashboard shows: history counts, the queue and the model card."""
+"""What the operator's dashboard shows: history counts and statistics, the queue, feedback
+from corrections and the model card."""
 import json
+import math
+import re
+from collections import Counter
+from datetime import datetime, timedelta
 
 import django_rq
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from rq import Worker
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
-from . import history
+from . import charts, history
 
 ARTIFACTS = settings.BASE_DIR / "ml" / "artifacts"
+# Statistics read this many of the newest records, so the page costs the same at any size.
+RECENT = 1000
+PLOT_NAME = re.compile(r"^[A-Za-z0-9_-]+\.png$")
 
 
-def model_card():
-    """metrics.json of the shipped model, or None when it has not been written."""
+def _read_json(name):
     try:
-        return json.loads((ARTIFACTS / "metrics.json").read_text())
+        return json.loads((ARTIFACTS / name).read_text())
     except (OSError, ValueError):
         return None
 
 
+def model_card():
+    """metrics.json of the shipped model, or None when it has not been written."""
+    return _read_json("metrics.json")
+
+
+def plots():
+    """Names of the training plots (*.png) next to the model."""
+    try:
+        return sorted(p.name for p in ARTIFACTS.glob("*.png") if PLOT_NAME.match(p.name))
+    except OSError:
+        return []
+
+
+def plot_path(name):
+    if not PLOT_NAME.match(name) or name not in plots():
+        return None
+    return ARTIFACTS / name
+
+
+def baselines():
+    """baselines.json as sorted rows: one per model kind."""
+    data = _read_json("baselines.json")
+    if not isinstance(data, dict):
+        return []
+    return [{"model": kind, **values} for kind, values in sorted(data.items())
+            if isinstance(values, dict)]
+
+
+def corpus_results():
+    """corpus_results.json as rows per kind of picture plus the overall line, or None."""
+    data = _read_json("corpus_results.json")
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), dict):
+        return None
+    rows = [{"case": case, **values} for case, values in data["cases"].items()]
+    return {"rows": rows, "overall": data.get("overall"), "n": data.get("n_per_case")}
+
+
 def queue_state():
     queue = django_rq.get_queue("default")
+    workers = Worker.all(queue=queue)
     return {
         "queued": queue.count,
         "started": StartedJobRegistry(queue=queue).count,
         "failed_jobs": FailedJobRegistry(queue=queue).count,
-        "workers": Worker.count(queue=queue),
+        "workers": len(workers),
+        "worker_states": [{"name": w.name, "state": w.get_state()} for w in workers],
+    }
+
+
+def percentile(values, p):
+    """The p-th percentile by the nearest-rank method, or None for no values."""
+    values = sorted(values)
+    if not values:
+        return None
+    rank = max(1, math.ceil(p / 100 * len(values)))
+    return values[rank - 1]
+
+
+def latency(records):
+    waits = [1000 * (r["started_at"] - r["created_at"]) for r in records
+             if r.get("started_at") and r.get("created_at")]
+    work = [r["duration_ms"] for r in records if r.get("duration_ms") is not None]
+    return {
+        "wait_p50": percentile(waits, 50), "wait_p95": percentile(waits, 95),
+        "work_p50": percentile(work, 50), "work_p95": percentile(work, 95),
+        "n": len(work),
+    }
+
+
+def per_hour(records, now=None, hours=24):
+    """Records created in each of the last `hours` hours, oldest first, in local time."""
+    now = timezone.localtime(now or timezone.now()).replace(minute=0, second=0, microsecond=0)
+    starts = [now - timedelta(hours=h) for h in range(hours - 1, -1, -1)]
+    counts = Counter()
+    first = starts[0].timestamp()
+    for r in records:
+        created = r.get("created_at")
+        if created is not None and created >= first:
+            counts[int((created - first) // 3600)] += 1
+    return [(start.strftime("%H"), counts[n]) for n, start in enumerate(starts)]
+
+
+def confidence_histogram(records, bins=10):
+    counts = [0] * bins
+    for r in records:
+        if r["status"] == "finished" and r.get("confidence") is not None:
+            counts[min(int(r["confidence"] * bins), bins - 1)] += 1
+    return [(f"{n / bins:.1f}", c) for n, c in enumerate(counts)]
+
+
+def feedback(limit=RECENT):
+    """Accuracy on records people gave feedback on, and the pairs the model confuses most.
+
+    A record counts as right when the person's digit equals the predicted one (a "that is
+    right" confirmation stores exactly that), wrong otherwise.
+    """
+    total, records = history.corrected(limit)
+    judged = [r for r in records if r.get("digit") is not None and r.get("correction") is not None]
+    right = sum(1 for r in judged if r["digit"] == r["correction"])
+    pairs = Counter((r["digit"], r["correction"]) for r in judged if r["digit"] != r["correction"])
+    return {
+        "total": total,
+        "judged": len(judged),
+        "right": right,
+        "wrong": len(judged) - right,
+        "accuracy": right / len(judged) if judged else None,
+        "confused": [{"predicted": p, "actual": a, "count": n} for (p, a), n in pairs.most_common(5)],
     }
 
 
 def context():
     counts = history.counts()
-    finished = sum(counts["digits"].values()) or 1
-    digits = [
-        {"digit": d, "count": n, "share": 100 * n / finished}
-        for d, n in counts["digits"].items()
-    ]
-    _, failures = history.page(status="failed", limit=10)
+    recent = history.recent(RECENT)
+    failures = history.page(status="failed", limit=10)[1]
     return {
         "counts": counts,
-        "digits": digits,
+        "recent_n": len(recent),
+        "recent_limit": RECENT,
+        "digit_chart": charts.bar_chart(
+            [(str(d), n) for d, n in counts["digits"].items()], title=_("Answers per digit")),
+        "hour_chart": charts.bar_chart(per_hour(recent), title=_("Predictions per hour, last 24 hours")),
+        "confidence_chart": charts.bar_chart(confidence_histogram(recent), title=_("Confidence")),
+        "latency": latency(recent),
         "queue": queue_state(),
         "failures": failures,
+        "feedback": feedback(),
         "model": model_card(),
+        "plots": plots(),
+        "baselines": baselines(),
+        "corpus": corpus_results(),
     }

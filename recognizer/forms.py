@@ -1,11 +1,20 @@
-"""Forms: the upload form and the history filters (shared by the page and the API)."""
+"""Forms: the upload form, the history filters (shared by the page and the API), corrections."""
+from datetime import datetime, time, timedelta
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import history
 
 DIGIT_CHOICES = [("", _("Any digit"))] + [(str(d), str(d)) for d in range(10)]
-STATUS_CHOICES = [("", _("Any status"))] + [(s, s) for s in history.STATUSES]
+STATUS_LABELS = {
+    "queued": _("queued"),
+    "started": _("started"),
+    "finished": _("finished"),
+    "failed": _("failed"),
+}
+STATUS_CHOICES = [("", _("Any status"))] + [(s, STATUS_LABELS[s]) for s in history.STATUSES]
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -24,17 +33,50 @@ class UploadForm(forms.Form):
 class HistoryFilterForm(forms.Form):
     digit = forms.ChoiceField(label=_("Digit"), choices=DIGIT_CHOICES, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+    date_from = forms.DateField(label=_("From"), required=False,
+                                widget=forms.DateInput(attrs={"type": "date"}))
+    date_to = forms.DateField(label=_("To"), required=False,
+                              widget=forms.DateInput(attrs={"type": "date"}))
+    q = forms.CharField(label=_("File name contains"), required=False, max_length=255,
+                        widget=forms.TextInput(attrs={"type": "search"}))
     page = forms.IntegerField(min_value=1, required=False)
 
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and start > end:
+            raise forms.ValidationError(_("The start date is after the end date."))
+        return data
+
     def filters(self):
-        """Keyword arguments for history.page(), from valid data."""
+        """Keyword arguments for history.page() and history.iter_ids(), from valid data.
+
+        Dates are whole days in the site's time zone; the end date is included.
+        """
         data = self.cleaned_data
+        zone = timezone.get_current_timezone()
+        since = until = None
+        if data.get("date_from"):
+            since = datetime.combine(data["date_from"], time.min, zone).timestamp()
+        if data.get("date_to"):
+            until = datetime.combine(data["date_to"] + timedelta(days=1), time.min, zone).timestamp()
+            until -= 1e-6
         return {
             "digit": int(data["digit"]) if data.get("digit") else None,
             "status": data.get("status") or None,
+            "since": since,
+            "until": until,
+            "q": (data.get("q") or "").strip() or None,
         }
 
     def first_error(self):
         for field, errors in self.errors.items():
+            if field == "__all__":
+                return str(errors[0])
             return f"'{field}': {errors[0]}"
         return ""
+
+
+class CorrectionForm(forms.Form):
+    digit = forms.TypedChoiceField(label=_("It is a"), coerce=int,
+                                   choices=[(d, str(d)) for d in range(10)])

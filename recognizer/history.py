@@ -7,6 +7,7 @@ Keys, under HISTORY_PREFIX (default "mnist"):
   {p}:index             zset    every id, scored by creation time, so pages never scan keys
   {p}:status:{status}   zset    ids per status, same score
   {p}:digit:{d}         zset    ids of finished single-digit answers, per digit
+  {p}:corrected         zset    ids a person gave feedback on (field `correction`), same score
 """
 import json
 import time
@@ -18,7 +19,8 @@ from django.conf import settings
 STATUSES = ("queued", "started", "finished", "failed")
 # Stored as JSON text in the hash; everything else is a plain string.
 JSON_FIELDS = ("probabilities", "digits")
-FLOAT_FIELDS = ("confidence", "created_at", "started_at", "finished_at", "duration_ms")
+FLOAT_FIELDS = ("confidence", "created_at", "started_at", "finished_at", "duration_ms",
+                "corrected_at")
 INT_FIELDS = ("digit", "size_bytes", "correction")
 BOOL_FIELDS = ("low_confidence", "inverted")
 
@@ -167,16 +169,109 @@ def _index_key(digit=None, status=None):
     return _key("index")
 
 
-def page(*, digit=None, status=None, offset=0, limit=20):
-    """(total, records) newest first, optionally only one digit or one status."""
+def _bound(value, default):
+    return default if value is None else repr(float(value))
+
+
+def iter_ids(*, digit=None, status=None, since=None, until=None, q=None, chunk=500):
+    """Ids newest first, matching the filters, read from Redis `chunk` at a time.
+
+    `since`/`until` are epoch seconds (inclusive); `q` keeps ids whose filename contains it,
+    ignoring case. The walk pages by score rather than by offset, so reading a million ids
+    costs one index lookup per chunk instead of re-skipping everything already read.
+    """
+    if digit is not None and status not in (None, "finished"):
+        # Only finished records carry a digit, so the digit index already answers both.
+        return
     conn = connection()
     key = _index_key(digit, status)
-    if digit is not None and status is not None:
-        # Only finished records carry a digit, so the digit index already answers both.
-        if status != "finished":
-            return 0, []
-    total = conn.zcard(key)
-    ids = [i.decode() for i in conn.zrevrange(key, offset, offset + limit - 1)]
+    low, high = _bound(since, "-inf"), _bound(until, "+inf")
+    needle = q.casefold() if q else None
+    skip = set()  # ids at the current upper bound score, already yielded
+    while True:
+        want = chunk + len(skip)
+        rows = [(i.decode(), score) for i, score in
+                conn.zrevrangebyscore(key, high, low, start=0, num=want, withscores=True)]
+        fresh = [(i, score) for i, score in rows if i not in skip]
+        if not fresh:
+            return
+        ids = [i for i, _ in fresh]
+        if needle:
+            pipe = conn.pipeline()
+            for prediction_id in ids:
+                pipe.hget(_key("rec", prediction_id), "filename")
+            names = pipe.execute()
+            ids = [i for i, name in zip(ids, names)
+                   if name is not None and needle in name.decode().casefold()]
+        yield from ids
+        if len(rows) < want:
+            return
+        last = fresh[-1][1]
+        if repr(last) != high:
+            skip = set()
+        # Ids sharing the boundary score come back in the next read; skip them there.
+        skip.update(i for i, score in fresh if score == last)
+        high = repr(last)
+
+
+def iter_records(*, chunk=500, **filters):
+    """Records newest first, matching the filters, fetched `chunk` at a time (for exports)."""
+    batch = []
+    for prediction_id in iter_ids(chunk=chunk, **filters):
+        batch.append(prediction_id)
+        if len(batch) >= chunk:
+            yield from get_many(batch)
+            batch = []
+    if batch:
+        yield from get_many(batch)
+
+
+def page(*, digit=None, status=None, offset=0, limit=20, since=None, until=None, q=None):
+    """(total, records) newest first, optionally only one digit, one status, a time range
+    (epoch seconds, inclusive) or filenames containing `q`."""
+    if digit is not None and status is not None and status != "finished":
+        return 0, []
+    if q:
+        # A filename search has no index; it walks the (time-bounded) ids in chunks.
+        ids = list(iter_ids(digit=digit, status=status, since=since, until=until, q=q))
+        return len(ids), get_many(ids[offset:offset + limit])
+    conn = connection()
+    key = _index_key(digit, status)
+    low, high = _bound(since, "-inf"), _bound(until, "+inf")
+    if since is None and until is None:
+        total = conn.zcard(key)
+        raw = conn.zrevrange(key, offset, offset + limit - 1)
+    else:
+        total = conn.zcount(key, low, high)
+        raw = conn.zrevrangebyscore(key, high, low, start=offset, num=limit)
+    return total, get_many([i.decode() for i in raw])
+
+
+def recent(limit=1000):
+    """The newest `limit` records, for statistics that must not read the whole history."""
+    ids = [i.decode() for i in connection().zrevrange(_key("index"), 0, limit - 1)]
+    return get_many(ids)
+
+
+def set_correction(prediction_id, digit):
+    """Record what a person says the digit really is, beside (never over) the prediction."""
+    conn = connection()
+    created = conn.hget(_key("rec", prediction_id), "created_at")
+    if created is None:
+        return False
+    pipe = conn.pipeline()
+    pipe.hset(_key("rec", prediction_id),
+              mapping={"correction": _encode(int(digit)), "corrected_at": _encode(time.time())})
+    pipe.zadd(_key("corrected"), {prediction_id: float(created)})
+    pipe.execute()
+    return True
+
+
+def corrected(limit=1000):
+    """The newest `limit` records that carry a correction, and how many there are in all."""
+    conn = connection()
+    total = conn.zcard(_key("corrected"))
+    ids = [i.decode() for i in conn.zrevrange(_key("corrected"), 0, limit - 1)]
     return total, get_many(ids)
 
 
@@ -208,6 +303,7 @@ def delete(prediction_id):
         pipe.zrem(_key("status", status), prediction_id)
     for digit in range(10):
         pipe.zrem(_key("digit", digit), prediction_id)
+    pipe.zrem(_key("corrected"), prediction_id)
     pipe.execute()
     return stored.decode() if stored else None
 

@@ -6,14 +6,21 @@ urlpatterns = [
     # Pages
     path("", views.index, name="recognizer-index"),
     path("p/<str:prediction_id>/", views.result, name="recognizer-result"),
+    path("p/<str:prediction_id>/correct", views.correct, name="recognizer-correct"),
     path("results/", views.results, name="recognizer-results"),
+    # History, its exports and deletion (staff)
     path("history/", views.history_page, name="recognizer-history"),
+    path("history/export.csv", views.history_export, {"fmt": "csv"}, name="recognizer-export-csv"),
+    path("history/export.json", views.history_export, {"fmt": "json"}, name="recognizer-export-json"),
+    path("history/delete", views.history_delete, name="recognizer-delete-many"),
+    path("p/<str:prediction_id>/delete", views.delete_one, name="recognizer-delete"),
     # Stored pictures, served by id with their own content type
     path("media/<str:prediction_id>/upload", views.upload_file, name="recognizer-upload"),
     path("media/<str:prediction_id>/thumb.png", views.thumb, name="recognizer-thumb"),
     path("media/<str:prediction_id>/input.png", views.model_input, name="recognizer-input"),
     # Operator
     path("dashboard/", views.dashboard_page, name="recognizer-dashboard"),
+    path("dashboard/plots/<str:name>", views.model_plot, name="recognizer-plot"),
     # JSON API
     path("api/predictions", api.predictions, name="recognizer-api"),
     path("api/predictions/<str:prediction_id>", api.prediction_detail, name="recognizer-api-detail"),

@@ -3,15 +3,23 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse, FileResponse
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import dashboard, history, storage
-from .forms import HistoryFilterForm, UploadForm
+from . import corrections, dashboard, deletion, export, history, storage
+from .forms import CorrectionForm, HistoryFilterForm, UploadForm
 from .submit import UploadError, read_files, submit
+
+NO_FILTERS = {"digit": None, "status": None, "since": None, "until": None, "q": None}
+
+
+def _upload_context(form):
+    return {"form": form, "max_mb": settings.MAX_UPLOAD_BYTES / (1024 * 1024),
+            "max_bytes": settings.MAX_UPLOAD_BYTES, "max_files": settings.MAX_FILES_PER_REQUEST}
 
 
 @require_http_methods(["GET", "POST"])
@@ -22,12 +30,12 @@ def index(request):
             records = submit(read_files(request.FILES.getlist("image")))
         except UploadError as exc:
             messages.error(request, exc.message)
-            return render(request, "recognizer/index.html", {"form": form}, status=exc.status)
+            return render(request, "recognizer/index.html", _upload_context(form), status=exc.status)
         if len(records) == 1:
             return redirect("recognizer-result", records[0]["id"])
         ids = ",".join(r["id"] for r in records)
         return redirect(f"{reverse('recognizer-results')}?ids={ids}")
-    return render(request, "recognizer/index.html", {"form": form})
+    return render(request, "recognizer/index.html", _upload_context(form))
 
 
 def _record_or_404(prediction_id):
@@ -41,7 +49,9 @@ def _record_or_404(prediction_id):
 @require_GET
 def result(request, prediction_id):
     record = _record_or_404(prediction_id)
-    return render(request, "recognizer/result.html", {"record": record, "records": [record]})
+    return render(request, "recognizer/result.html", {
+        "record": record, "records": [record], "correction_form": CorrectionForm(),
+    })
 
 
 @never_cache
@@ -51,17 +61,38 @@ def results(request):
     records = history.get_many(ids)
     if not records:
         raise Http404("No predictions with these ids.")
-    return render(request, "recognizer/results.html", {"records": records})
+    pending = any(r["status"] in ("queued", "started") for r in records)
+    return render(request, "recognizer/results.html", {"records": records, "pending": pending})
+
+
+@require_POST
+def correct(request, prediction_id):
+    record = _record_or_404(prediction_id)
+    form = CorrectionForm(request.POST)
+    if form.is_valid():
+        try:
+            corrections.correct(record["id"], form.cleaned_data["digit"])
+        except corrections.CorrectionRefused:
+            messages.error(request, _("Only a finished prediction can be corrected."))
+        else:
+            messages.success(request, _("Thank you: your answer is saved and helps the model learn."))
+    else:
+        messages.error(request, _("Choose the digit the picture shows."))
+    return redirect("recognizer-result", record["id"])
+
+
+def _filters(request):
+    """(form, history filters, page number) from the query string; bad values filter nothing."""
+    form = HistoryFilterForm(request.GET)
+    if form.is_valid():
+        return form, form.filters(), form.cleaned_data.get("page") or 1
+    return form, dict(NO_FILTERS), 1
 
 
 @never_cache
 @require_GET
 def history_page(request):
-    form = HistoryFilterForm(request.GET)
-    if form.is_valid():
-        filters, page_number = form.filters(), form.cleaned_data.get("page") or 1
-    else:
-        filters, page_number = {"digit": None, "status": None}, 1
+    form, filters, page_number = _filters(request)
     size = settings.HISTORY_PAGE_SIZE
     total, records = history.page(**filters, offset=(page_number - 1) * size, limit=size)
     # The Paginator only draws the page links; the records come from Redis one page at a time.
@@ -71,8 +102,55 @@ def history_page(request):
     query.pop("page", None)
     return render(request, "recognizer/history.html", {
         "form": form, "records": records, "page": page, "total": total,
-        "query": query.urlencode(),
+        "query": query.urlencode(), "filtered": any(v is not None for v in filters.values()),
     })
+
+
+@never_cache
+@require_GET
+def history_export(request, fmt):
+    _form, filters, _page = _filters(request)
+    records = export.records(filters)
+    if fmt == "csv":
+        response = StreamingHttpResponse(export.csv_lines(records), content_type="text/csv; charset=utf-8")
+    else:
+        response = StreamingHttpResponse(export.json_chunks(records), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="predictions.{fmt}"'
+    return response
+
+
+@staff_member_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def history_delete(request):
+    """Delete every record matching the filters, after a confirmation page."""
+    form, filters, _page = _filters(request)
+    if request.method == "POST":
+        form = HistoryFilterForm(request.POST)
+        filters = form.filters() if form.is_valid() else None
+        if filters is None:
+            messages.error(request, _("The selection is not valid; nothing was deleted."))
+            return redirect("recognizer-history")
+        removed = deletion.delete(list(history.iter_ids(**filters)))
+        messages.success(request, ngettext("Deleted %(n)d prediction.", "Deleted %(n)d predictions.",
+                                           removed) % {"n": removed})
+        return redirect("recognizer-history")
+    total, sample = history.page(**filters, limit=5)
+    return render(request, "recognizer/confirm_delete.html", {
+        "form": form, "total": total, "sample": sample, "filtered": any(v is not None for v in filters.values()),
+    })
+
+
+@staff_member_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def delete_one(request, prediction_id):
+    record = _record_or_404(prediction_id)
+    if request.method == "POST":
+        deletion.delete([record["id"]])
+        messages.success(request, _("The prediction and its pictures are deleted."))
+        return redirect("recognizer-history")
+    return render(request, "recognizer/confirm_delete.html", {"record": record, "total": 1, "sample": [record]})
 
 
 def _image_response(data, content_type):
@@ -114,3 +192,12 @@ def model_input(request, prediction_id):
 @never_cache
 def dashboard_page(request):
     return render(request, "recognizer/dashboard.html", dashboard.context())
+
+
+@staff_member_required
+@require_GET
+def model_plot(request, name):
+    path = dashboard.plot_path(name)
+    if path is None:
+        raise Http404("No such plot.")
+    return _image_response(path.read_bytes(), "image/png")

@@ -1,24 +1,20 @@
-// Poll each pending result card and reload the page once every answer is in.
-// Without JavaScript the page refreshes itself (a <noscript> meta refresh) or by its link.
+// Result pages: fill in each pending card as its job finishes. Without JavaScript the page
+// refreshes itself (a <noscript> meta refresh) or by its link.
 (function () {
   "use strict";
-  var pending = Array.prototype.slice.call(
-    document.querySelectorAll(".card.status-queued, .card.status-started"));
-  if (!pending.length) return;
-  var delay = 150;
-  function poll() {
-    Promise.all(pending.map(function (card) {
-      return fetch(card.dataset.url, {headers: {"Accept": "application/json"}})
-        .then(function (r) { return r.ok ? r.json() : null; })
-        .catch(function () { return null; });
-    })).then(function (answers) {
-      var done = answers.every(function (a) {
-        return a && (a.status === "finished" || a.status === "failed");
-      });
-      if (done) { window.location.reload(); return; }
-      delay = Math.min(delay * 1.5, 2000);
-      window.setTimeout(poll, delay);
+  var pending = document.querySelectorAll(".card.status-queued, .card.status-started");
+  Array.prototype.forEach.call(pending, function (card) {
+    var refresh = card.querySelector(".refresh");
+    if (refresh) refresh.remove();
+    card.querySelector(".outcome").setAttribute("aria-live", "polite");
+    window.DigitCards.watch(card);
+  });
+  // The feedback form needs a finished answer: reload once to show it.
+  if (pending.length && document.querySelector("[data-reload-when-done]")) {
+    var left = pending.length;
+    document.addEventListener("card:done", function () {
+      left -= 1;
+      if (left === 0) window.location.reload();
     });
   }
-  window.setTimeout(poll, delay);
 })();
