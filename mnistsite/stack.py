@@ -29,6 +29,17 @@ def prepare_environment():
     return env, data_dir
 
 
+def worker_command(verbosity="1"):
+    return [PYTHON, "manage.py", "rqworker", "default", "-v", verbosity]
+
+
+def web_command(host, port, env):
+    # gthread workers: a request that waits for its answer (?wait=N) holds a thread, not a process.
+    return [PYTHON, "-m", "gunicorn", "mnistsite.wsgi:application", "--bind", f"{host}:{port}",
+            "--workers", env.get("WEB_CONCURRENCY", "2"), "--threads", env.get("WEB_THREADS", "8"),
+            "--timeout", "60", "--access-logfile", env.get("ACCESS_LOG", "-")]
+
+
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
@@ -65,12 +76,9 @@ def main():
     try:
         manage(env, "migrate", "--noinput", "-v", "0")
         manage(env, "collectstatic", "--noinput", "-v", "0")
-        children.append(subprocess.Popen([PYTHON, "manage.py", "rqworker", "default"], cwd=BASE_DIR, env=env))
-        children.append(subprocess.Popen(
-            [PYTHON, "-m", "gunicorn", "mnistsite.wsgi:application", "--bind", f"{host}:{port}",
-             "--workers", env.get("WEB_CONCURRENCY", "2"), "--threads", "8", "--timeout", "60",
-             "--access-logfile", "-"],
-            cwd=BASE_DIR, env=env))
+        for _ in range(int(env.get("WORKERS", "1"))):
+            children.append(subprocess.Popen(worker_command(), cwd=BASE_DIR, env=env))
+        children.append(subprocess.Popen(web_command(host, port, env), cwd=BASE_DIR, env=env))
         time.sleep(1)
         print(f"\n  Digit recognizer: http://{host}:{port}/\n"
               f"  Create an admin user: .venv/bin/python manage.py createsuperuser\n"

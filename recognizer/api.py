@@ -3,6 +3,7 @@
   POST /api/predictions            multipart field `image`, one or more files -> 202 (or 200 with ?wait=N)
   GET  /api/predictions/<id>       one record
   GET  /api/predictions?digit=&status=&page=&page_size=   newest first
+  GET  /healthz                    200 when Redis answers, 503 otherwise (for load balancers)
 Errors are always {"error": "..."} with a 4xx/503 status.
 """
 from datetime import datetime, timezone
@@ -110,3 +111,11 @@ def prediction_detail(request, prediction_id):
     if record is None:
         return error("No prediction with this id.", 404)
     return JsonResponse(serialize(record))
+
+
+@never_cache
+@require_GET
+def healthz(request):
+    # A Redis error here becomes the 503 of RedisUnavailableMiddleware.
+    history.connection().ping()
+    return JsonResponse({"status": "ok"})
