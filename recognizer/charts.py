@@ -26,10 +26,10 @@ def bar_chart(items, *, title, width=WIDTH, height=HEIGHT):
             "x": round(x, 2), "w": round(slot - gap, 2),
             "y": round(TOP + plot_h - h, 2), "h": round(h, 2), "ty": round(TOP + plot_h - h - 4, 2),
             "cx": round(x + (slot - gap) / 2, 2),
+            # Dense charts (24 hours) label every other bar, counted from the newest one.
+            "show_label": (len(items) - 1 - n) % (1 if len(items) <= 12 else 2) == 0,
         })
     return {
         "title": title, "width": width, "height": height, "bars": bars,
         "baseline": TOP + plot_h, "label_y": height - 6, "total": sum(v for _, v in items),
-        # Dense charts (24 hours) label every other bar so the text does not overlap.
-        "label_every": 1 if len(items) <= 12 else 2,
     }

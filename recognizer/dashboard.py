@@ -88,7 +88,7 @@ def percentile(values, p):
 
 def latency(records):
     waits = [1000 * (r["started_at"] - r["created_at"]) for r in records
-             if r.get("started_at") and r.get("created_at")]
+             if r.get("started_at") is not None and r.get("created_at") is not None]
     work = [r["duration_ms"] for r in records if r.get("duration_ms") is not None]
     return {
         "wait_p50": percentile(waits, 50), "wait_p95": percentile(waits, 95),
@@ -115,7 +115,8 @@ def confidence_histogram(records, bins=10):
     for r in records:
         if r["status"] == "finished" and r.get("confidence") is not None:
             counts[min(int(r["confidence"] * bins), bins - 1)] += 1
-    return [(f"{n / bins:.1f}", c) for n, c in enumerate(counts)]
+    step = 100 // bins
+    return [(f"{n * step}–{(n + 1) * step}%", c) for n, c in enumerate(counts)]
 
 
 def feedback(limit=RECENT):

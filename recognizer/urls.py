@@ -1,4 +1,6 @@
+from django.templatetags.static import static
 from django.urls import path
+from django.views.generic.base import RedirectView
 
 from . import api, views
 
@@ -21,6 +23,8 @@ urlpatterns = [
     # Operator
     path("dashboard/", views.dashboard_page, name="recognizer-dashboard"),
     path("dashboard/plots/<str:name>", views.model_plot, name="recognizer-plot"),
+    # Browsers ask for /favicon.ico on every page without a <link rel=icon> (the admin's).
+    path("favicon.ico", RedirectView.as_view(url=static("img/favicon.svg"), permanent=True)),
     # JSON API
     path("api/predictions", api.predictions, name="recognizer-api"),
     path("api/predictions/<str:prediction_id>", api.prediction_detail, name="recognizer-api-detail"),

@@ -1,0 +1,39 @@
+"""/history/export.csv streams the filtered rows with hostile filenames made harmless."""
+import csv
+import io
+
+from django.http import StreamingHttpResponse
+
+from .records import make_record
+
+
+def _rows(response):
+    assert isinstance(response, StreamingHttpResponse)
+    text = b"".join(response.streaming_content).decode()
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def test_it_exports_the_filtered_rows(client):
+    make_record("seven.png", digit=7)
+    make_record("three.png", digit=3)
+    response = client.get("/history/export.csv?digit=7")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert "attachment" in response["Content-Disposition"]
+    rows = _rows(response)
+    assert [(r["filename"], r["digit"], r["status"]) for r in rows] == [("seven.png", "7", "finished")]
+
+
+def test_it_escapes_hostile_filenames(client):
+    make_record('=HYPERLINK("http://x","y").png', digit=1)
+    make_record('comma, "quote"\nnewline.png', digit=2)
+    rows = _rows(client.get("/history/export.csv"))
+    names = {r["filename"] for r in rows}
+    assert '\'=HYPERLINK("http://x","y").png' in names
+    assert 'comma, "quote"\nnewline.png' in names
+    assert len(rows) == 2
+
+
+def test_it_exports_only_a_header_when_nothing_matches(client):
+    rows = _rows(client.get("/history/export.csv?q=nothing"))
+    assert rows == []
