@@ -1,0 +1,105 @@
+"""Fixtures for end-to-end tests in a real Chromium: the live server, a worker process that
+loads the shipped model, and pages that collect console errors."""
+import os
+import subprocess
+import sys
+import time
+
+import django_rq
+import pytest
+from django.conf import settings
+from rq import Worker
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+TIMEOUT_MS = 30_000
+
+
+@pytest.fixture(scope="module")
+def worker_process(redis_conn, tmp_path_factory):
+    """One real worker for the module: loading the model once keeps the suite quick.
+
+    Each test's flush of Redis drops the worker's registration, not the worker, which keeps
+    taking jobs from the queue.
+    """
+    log = tmp_path_factory.mktemp("worker") / "worker.log"
+    with log.open("w") as out:
+        process = subprocess.Popen(
+            [sys.executable, "manage.py", "rqworker", "default"],
+            cwd=settings.BASE_DIR, env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT,
+        )
+    queue = django_rq.get_queue("default")
+    deadline = time.monotonic() + 60
+    while Worker.count(queue=queue) == 0:
+        assert process.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "worker did not start"
+        time.sleep(0.1)
+    yield process
+    process.terminate()
+    process.wait(20)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not os.path.exists(CHROMIUM):
+        pytest.skip(f"No Chromium at {CHROMIUM}")
+    from playwright.sync_api import sync_playwright
+
+    # Playwright's sync API keeps an event loop in this thread; the test's own database calls
+    # (fixtures, flushes) are still plain synchronous code, so Django may allow them here.
+    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
+    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+    try:
+        with sync_playwright() as playwright:
+            chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            yield chromium
+            chromium.close()
+    finally:
+        if previous is None:
+            os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+        else:
+            os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+class Page:
+    """A Playwright page on the live server that records every console error."""
+
+    def __init__(self, page, base_url):
+        self.page = page
+        self.base_url = base_url
+        self.errors = []
+        page.set_default_timeout(TIMEOUT_MS)
+        page.on("console", lambda msg: self.errors.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: self.errors.append(str(exc)))
+
+    def open(self, path):
+        self.page.goto(self.base_url + path)
+        return self.page
+
+    def login(self, username, password):
+        self.open("/admin/login/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", password)
+        self.page.click("input[type=submit]")
+        self.page.wait_for_url("**/admin/")
+
+
+@pytest.fixture
+def open_page(browser, live_server, transactional_db):
+    """open_page(locale="en", width=1280) -> Page; asserts no console errors at the end."""
+    contexts, pages = [], []
+
+    def make(locale="en", width=1280, height=900):
+        context = browser.new_context(locale=locale, viewport={"width": width, "height": height},
+                                      extra_http_headers={"Accept-Language": locale})
+        contexts.append(context)
+        page = Page(context.new_page(), live_server.url)
+        pages.append(page)
+        return page
+
+    yield make
+    for context in contexts:
+        context.close()
+    for page in pages:
+        assert page.errors == [], page.errors
