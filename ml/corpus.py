@@ -5,7 +5,8 @@ drawing-canvas PNG, chalk on a board, ...). `--evaluate` scores our preprocessin
 naive `pre_pic` of the original script on the very same files, side by side:
 
     python -m ml.corpus --evaluate [--n 100]
-    python -m ml.corpus --sample ml/tests/fixtures/corpus --n 4
+    python -m ml.corpus --sample ml/tests/fixtures/corpus --n 3
+    python -m ml.corpus --speed
 """
 import argparse
 import io
@@ -30,6 +31,7 @@ CASES = (
     "formats",
     "multi_digit",
     "typed_font",
+    "paper_on_table",
 )
 FORMAT_VARIANTS = ("gif_animated", "webp", "bmp", "tiff", "cmyk_jpeg", "png_16bit",
                    "png_palette_transparent", "jpeg_exif_rotated", "gif_transparent")
@@ -356,6 +358,30 @@ def gen_multi_digit(rng, digits, i):
     return encode(to_image(rgb, rng, noise=2, blur=0.8), "JPEG", quality=85), "jpg"
 
 
+def gen_paper_on_table(rng, d, i):
+    W, H = _size(rng, 1200, 2000)
+    # The sheet: paper with the digit on it, turned a little, lying on a darker table that
+    # shows on one to three sides.
+    pw, ph = int(W * rng.uniform(0.55, 0.85)), int(H * rng.uniform(0.55, 0.85))
+    base, light = paper((pw, ph), tuple(rng.uniform(220, 250, 3)), rng, texture=3)
+    ink = ink_of(d, int(min(pw, ph) * rng.uniform(0.3, 0.55)))
+    sheet = to_image(compose(base, light, place(ink, (pw, ph), rng, centre=True), _ink_colour(rng)))
+    angle = rng.uniform(-8, 8)
+    sheet = sheet.rotate(angle, Image.BILINEAR, expand=True)
+    shape = Image.new("L", (pw, ph), 255).rotate(angle, Image.BILINEAR, expand=True)
+    table_colour = [(rng.uniform(70, 130), rng.uniform(45, 85), rng.uniform(25, 55)),
+                    (rng.uniform(30, 70),) * 3, (rng.uniform(120, 170),) * 3][i % 3]
+    tb, _ = paper((W, H), tuple(table_colour), rng, texture=8)
+    table = to_image(tb)
+    x = int(rng.uniform(-0.1 * W, W - sheet.size[0] + 0.1 * W))
+    y = int(rng.uniform(-0.1 * H, H - sheet.size[1] + 0.1 * H))
+    table.paste(sheet, (x, y), shape)
+    _, light = paper((W, H), (0, 0, 0), rng, texture=0, gradient=rng.uniform(0.1, 0.4))
+    rgb = np.asarray(table, np.float32) / 255.0 * light[..., None]
+    img = to_image(rgb, rng, noise=3, blur=rng.uniform(0.8, 1.5))
+    return encode(img, "JPEG", quality=int(rng.uniform(65, 88))), "jpg"
+
+
 # ---------------------------------------------------------------------------
 # The corpus.
 # ---------------------------------------------------------------------------
@@ -457,7 +483,9 @@ def write_sample(directory, n=4, cases=CASES):
     directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     x, y = _test_digits()
-    labels = {}
+    index = directory / "labels.json"
+    labels = json.loads(index.read_text()) if index.exists() else {}
+    labels = {k: v for k, v in labels.items() if v["case"] not in cases}
     for case in cases:
         # Every file format once; big photos are few, to keep the sample small.
         count = {"formats": max(n, len(FORMAT_VARIANTS)), "tiny_in_big_photo": min(n, 1)}.get(case, n)
@@ -470,6 +498,36 @@ def write_sample(directory, n=4, cases=CASES):
     return labels
 
 
+def speed(repeats=15, verbose=True):
+    """Median preprocessing time (ms) for a 12 MP phone photo and typical uploads."""
+    from ml.preprocess import preprocess
+
+    x, y = _test_digits()
+    rng = np.random.default_rng(SEED)
+    base, light = paper((4000, 3000), (235, 233, 228), rng, texture=3, gradient=0.3, shadow=0.3)
+    photo = compose(base, light, place(ink_of(x[0], 900), (4000, 3000), rng), (30, 30, 40))
+    photo = to_image(photo, rng, noise=3, blur=1.5)
+    samples = {
+        "12 MP phone photo (JPEG 4000x3000)": encode(photo, "JPEG", quality=85),
+        "12 MP scan (PNG 4000x3000, grey)": encode(photo.convert("L"), "PNG"),
+        "drawing canvas (PNG 280x280 RGBA)": generate("canvas", 0, x, y)[0],
+        "phone photo (JPEG ~1600x1200)": generate("phone_photo", 0, x, y)[0],
+        "scan (JPEG ~800x600)": generate("scan", 0, x, y)[0],
+    }
+    times = {}
+    for name, data in samples.items():
+        preprocess(data)
+        runs = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            preprocess(data)
+            runs.append(1000 * (time.perf_counter() - t0))
+        times[name] = float(np.median(runs))
+        if verbose:
+            print(f"{name:40s} {times[name]:7.1f} ms  (median of {repeats}, {len(data) / 1024:.0f} KiB)")
+    return times
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(prog="python -m ml.corpus", description=__doc__.split("\n\n")[0])
     ap.add_argument("--evaluate", action="store_true", help="score ours and the naive pre_pic per case")
@@ -477,13 +535,16 @@ def main(argv=None):
     ap.add_argument("--case", action="append", choices=CASES, help="only these cases")
     ap.add_argument("--sample", metavar="DIR", help="write n images per case and labels.json to DIR")
     ap.add_argument("--out", default=str(RESULTS_PATH), help="where --evaluate writes its JSON")
+    ap.add_argument("--speed", action="store_true", help="time preprocessing of a 12 MP photo and typical uploads")
     args = ap.parse_args(argv)
     cases = tuple(args.case) if args.case else CASES
     if args.sample:
         write_sample(args.sample, args.n, cases)
     if args.evaluate:
         evaluate(args.n, cases, out=args.out)
-    if not (args.sample or args.evaluate):
+    if args.speed:
+        speed()
+    if not (args.sample or args.evaluate or args.speed):
         ap.print_help()
         return 2
     return 0

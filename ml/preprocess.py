@@ -227,6 +227,58 @@ def _resize_f(arr, size, resample=Image.BILINEAR):
                       dtype=np.float32)
 
 
+def _otsu(values, bins=64):
+    hist, edges = np.histogram(values, bins=bins, range=(float(values.min()), float(values.max()) + 1e-6))
+    p = hist.astype(np.float64) / max(hist.sum(), 1)
+    centres = (edges[:-1] + edges[1:]) / 2
+    w0 = np.cumsum(p)
+    m0 = np.cumsum(p * centres)
+    total = m0[-1]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        between = (total * w0 - m0) ** 2 / (w0 * (1 - w0))
+    between[~np.isfinite(between)] = 0
+    return float(edges[int(np.argmax(between)) + 1])
+
+
+def _find_sheet(coarse):
+    """The sheet of paper in a photo that also shows the table around it, or None.
+
+    Only a bright region with a sharp edge counts: the soft edge of a shadow across the
+    page must not cut the page in two.
+    """
+    if coarse.size < 64 or float(np.ptp(coarse)) < 0.2:
+        return None
+    t = _otsu(coarse.ravel())
+    bright = coarse > t
+    dark = ~bright
+    if dark.mean() < 0.08 or bright.mean() < 0.2:
+        return None
+    lo, hi = float(coarse[dark].mean()), float(coarse[bright].mean())
+    if hi - lo < 0.2:
+        return None
+    labels, n = ndimage.label(bright)
+    if n == 0:
+        return None
+    largest = labels == (np.argmax(np.bincount(labels.ravel())[1:]) + 1)
+    sheet = ndimage.binary_fill_holes(largest)
+    if sheet.mean() < 0.3 or largest.sum() < 0.8 * sheet.sum():
+        return None
+    rows, cols = np.where(sheet.any(1))[0], np.where(sheet.any(0))[0]
+    if rows[-1] - rows[0] + 1 < 0.5 * sheet.shape[0] or cols[-1] - cols[0] + 1 < 0.5 * sheet.shape[1]:
+        return None
+    outside = ~sheet
+    if not (outside[0].any() or outside[-1].any() or outside[:, 0].any() or outside[:, -1].any()):
+        return None
+    # A table is broad; a bold digit cut off by a tight crop also lies outside, but is made of strokes.
+    if ndimage.binary_erosion(outside, iterations=2, border_value=1).sum() < 0.4 * outside.sum():
+        return None
+    between = (coarse > lo + 0.25 * (hi - lo)) & (coarse < hi - 0.25 * (hi - lo)) & outside
+    rim = ndimage.binary_dilation(sheet) & outside
+    if between.sum() > 1.5 * max(int(rim.sum()), 1):
+        return None
+    return sheet
+
+
 def _ink_map(g):
     """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor)."""
     h, w = g.shape
@@ -234,6 +286,12 @@ def _ink_map(g):
     gs = 64 if long_side > 64 else long_side
     cw, ch = max(1, round(w * gs / long_side)), max(1, round(h * gs / long_side))
     coarse = _resize_f(g, (cw, ch), Image.BOX)
+    # Photos only: a small picture is a drawing or a crop, not a sheet on a table.
+    sheet = _find_sheet(coarse) if long_side >= 300 else None
+    if sheet is not None:
+        # Seen from the sheet, the table is just more paper: fill it in with the paper's level
+        # so that neither the table nor the sheet's edge reads as ink.
+        coarse = np.where(sheet, coarse, float(np.median(coarse[sheet])))
     # A window a quarter of the picture wide is wider than any marker stroke, and still
     # follows the slow changes of light across a photo.
     k = max(3, int(0.25 * gs) | 1)
@@ -249,12 +307,19 @@ def _ink_map(g):
     else:
         mid = g
     r = mid - _resize_f(med, (mid.shape[1], mid.shape[0]))
+    on_sheet = None
+    if sheet is not None:
+        inner = ndimage.binary_erosion(sheet, iterations=1)
+        on_sheet = _resize_f(inner.astype(np.float32), (mid.shape[1], mid.shape[0])) > 0.5
+        r = r * on_sheet
     sub = r[::2, ::2] if r.size > 20000 else r
     sigma = 1.4826 * float(np.median(np.abs(sub - np.median(sub)))) + 1e-4
     t = max(4 * sigma, 0.04)
     neg = float(-r[r < -t].sum())
     pos = float(r[r > t].sum())
     inverted = neg >= pos  # dark ink on light paper
+    if not inverted:
+        sheet = None
     # Continue the picture's slope past its edges: with a plain mirror, closing a gradient
     # leaves the darkest corner too bright by the gradient over a whole window.
     padded = np.pad(coarse, k, mode="reflect", reflect_type="odd")
@@ -279,6 +344,9 @@ def _ink_map(g):
         ink = (g - bgu) / np.maximum(1.0 - bgu, 0.15)
         level = float(np.median(bg))
         floor = max(5 * sigma / max(1 - level, 0.15), 0.08)
+    if sheet is not None:
+        inner = ndimage.binary_erosion(sheet, iterations=1)
+        ink = ink * (_resize_f(inner.astype(np.float32), (w, h)) > 0.5)
     return ink, inverted, floor
 
 
@@ -303,16 +371,23 @@ def _group(comps, shape):
     if not comps:
         return []
     big = max(c["area"] for c in comps)
-    keep = []
+    keep, edges = [], []
     for c in comps:
         x0, y0, x1, y1 = c["box"]
         bw, bh = x1 - x0, y1 - y0
         if c["area"] < max(3, 0.02 * big):
             continue
         touches = x0 == 0 or y0 == 0 or x1 == w or y1 == h
-        if touches and bw * bh > 0.25 * w * h and c["area"] > 0.5 * bw * bh:
-            continue  # a solid dark region running off the picture: a table, a shadow, a frame
+        solid = c["area"] > 0.5 * bw * bh
+        long_thin = (bw >= 0.75 * w and bh < 0.3 * h) or (bh >= 0.75 * h and bw < 0.3 * w)
+        if long_thin or (touches and solid and bw * bh > 0.25 * w * h):
+            # A line across the picture or a solid region running off it: the paper's edge,
+            # the table beside it, a ruled line, a shadow, a frame.
+            edges.append(c)
+            continue
         keep.append(c)
+    if not keep:
+        keep = edges  # on a bare canvas, a bar drawn edge to edge is the digit itself
     keep.sort(key=lambda c: c["box"][0])
     groups = []
     for c in keep:

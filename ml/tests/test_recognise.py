@@ -87,6 +87,7 @@ def test_it_reads_hand_drawn_pictures_right_with_the_real_model():
                 "canvas_3_blue_on_transparent.png": "3", "drawn_0_black_on_white.png": "0",
                 "chalk_2_light_on_dark.jpg": "2", "broken_stroke_5.png": "5", "off_centre_1.png": "1",
                 "exif_rotated_7.jpg": "7", "number_2027.png": "2027", "typed_318.png": "318",
-                "mode_cmyk_7.jpg": "7", "mode_16bit_7.png": "7", "mode_p_transparent_7.gif": "7"}
+                "mode_cmyk_7.jpg": "7", "mode_16bit_7.png": "7", "mode_p_transparent_7.gif": "7",
+                "paper_on_table_3.jpg": "3", "tight_crop_bold_2.png": "2"}
     results = recognise_many([_read(name) for name in expected])
     assert {name: r.number for name, r in zip(expected, results)} == expected
