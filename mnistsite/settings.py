@@ -66,6 +66,30 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
 
+# --- HTTPS ---
+# HTTPS=1 where the site is served over TLS (directly or behind a proxy): secure cookies,
+# redirect to https and HSTS. Off by default so `make run` on http://127.0.0.1 keeps working.
+HTTPS = envbool("HTTPS", False)
+if envbool("TRUST_X_FORWARDED_PROTO", False):
+    # Only behind a proxy that sets this header itself and strips it from clients.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
+# Load balancers probe over plain http inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+
+# When set, /api/* answers only requests with `Authorization: Bearer <API_TOKEN>`, or requests
+# made by this site's own pages (same-origin browser requests); see recognizer/middleware.py.
+API_TOKEN = os.environ.get("API_TOKEN", "")
+
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -78,7 +102,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "recognizer.middleware.RequestGuardMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "recognizer.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -167,6 +193,11 @@ RQ_QUEUES = {"default": {**_redis_config(REDIS_URL), "DEFAULT_TIMEOUT": JOB_TIME
 # Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
 RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True
+# How often each worker runs RQ's registry maintenance plus ours (reconciliation, retention).
+WORKER_MAINTENANCE_SECONDS = envint("WORKER_MAINTENANCE_SECONDS", 60)
+# History retention, applied by the workers and by `manage.py prune_history`; 0 keeps everything.
+HISTORY_MAX_RECORDS = envint("HISTORY_MAX_RECORDS", 100_000)
+HISTORY_MAX_AGE_DAYS = envint("HISTORY_MAX_AGE_DAYS", 90)
 # Key prefix of the prediction history, so several deployments can share one Redis.
 HISTORY_PREFIX = os.environ.get("HISTORY_PREFIX", "mnist")
 
@@ -174,6 +205,10 @@ HISTORY_PREFIX = os.environ.get("HISTORY_PREFIX", "mnist")
 MAX_UPLOAD_BYTES = envint("MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 MAX_IMAGE_PIXELS = envint("MAX_IMAGE_PIXELS", 40_000_000)
 MAX_FILES_PER_REQUEST = envint("MAX_FILES_PER_REQUEST", 20)
+# A whole request body, checked from Content-Length before anything is read.
+MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", 50 * 1024 * 1024)
+# Django stops parsing at the first file beyond the limit (our middleware words the answer).
+DATA_UPLOAD_MAX_NUMBER_FILES = MAX_FILES_PER_REQUEST
 # The longest `?wait=N` the API honours, in seconds.
 MAX_WAIT_SECONDS = envint("MAX_WAIT_SECONDS", 30)
 HISTORY_PAGE_SIZE = envint("HISTORY_PAGE_SIZE", 20)

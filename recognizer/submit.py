@@ -8,14 +8,17 @@ import time
 import django_rq
 from django.conf import settings
 from PIL import Image
+from rq import Callback
 from rq.results import Result
 
 from ml.preprocess import ImageRejected, check_upload
 
-from . import history, storage
+from . import history, reconcile, storage
 
 FILENAME_MAX = 255
 DONE = ("finished", "failed")
+# Ends the records of a job that fails outside our code: timeouts, a worker killed mid-job.
+ON_FAILURE = Callback("recognizer.tasks.job_failed")
 
 
 class UploadError(Exception):
@@ -75,10 +78,11 @@ def submit(uploads, *, source="upload"):
     # Enqueued by name so the web processes never import the model's libraries.
     queue = django_rq.get_queue("default")
     images = [data for _, data in uploads]
+    options = {"job_id": job_id, "on_failure": ON_FAILURE}
     if len(ids) == 1:
-        queue.enqueue("recognizer.tasks.recognise_upload", ids[0], images[0], job_id=job_id)
+        queue.enqueue("recognizer.tasks.recognise_upload", ids[0], images[0], **options)
     else:
-        queue.enqueue("recognizer.tasks.recognise_batch", ids, images, job_id=job_id)
+        queue.enqueue("recognizer.tasks.recognise_batch", ids, images, **options)
     return history.get_many(ids)
 
 
@@ -87,7 +91,7 @@ def wait(ids, timeout):
     deadline = time.monotonic() + timeout
     conn = history.connection()
     while True:
-        records = history.get_many(ids)
+        records = reconcile.refresh(history.get_many(ids))
         jobs = {r["job_id"] for r in records if r["status"] not in DONE and r.get("job_id")}
         remaining = deadline - time.monotonic()
         if len(records) < len(ids) or not jobs or remaining <= 0:

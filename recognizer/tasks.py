@@ -5,12 +5,14 @@ import time
 from ml.preprocess import ImageRejected
 from ml.recognise import input_png, recognise_many
 
-from . import history
+from rq.exceptions import AbandonedJobError
+from rq.timeouts import JobTimeoutException
+
+from . import history, retention
 from .images import thumbnail_png
+from .reconcile import INTERNAL_ERROR, PENDING, TIMED_OUT, WORKER_STOPPED
 
 log = logging.getLogger(__name__)
-
-INTERNAL_ERROR = "Something went wrong while reading this picture. It has been logged; please try again."
 
 
 def recognise_upload(prediction_id, data):
@@ -65,3 +67,26 @@ def _record(prediction_id, data, result, duration_ms):
         input_png=input_png(result.inputs),
     )
     return {"status": "finished", "number": result.number}
+
+
+def job_failed(job, connection, exc_type, exc_value, traceback):
+    """RQ's failure callback: end the job's records that the job itself could not end.
+
+    Runs for exceptions, timeouts, and for jobs RQ finds abandoned by a dead worker.
+    """
+    if issubclass(exc_type, AbandonedJobError):
+        message = WORKER_STOPPED
+    elif issubclass(exc_type, JobTimeoutException):
+        message = TIMED_OUT
+    else:
+        message = INTERNAL_ERROR
+    ids = job.args[0] if job.args else []
+    for prediction_id in ids if isinstance(ids, list) else [ids]:
+        record = history.get(prediction_id)
+        if record and record["status"] in PENDING:
+            history.mark_failed(prediction_id, message)
+
+
+def apply_retention():
+    """Delete history beyond HISTORY_MAX_RECORDS / HISTORY_MAX_AGE_DAYS, with stored files."""
+    return retention.prune()

@@ -1,0 +1,20 @@
+"""`manage.py prune_history`: apply the retention limits now, and end orphaned records."""
+import sys
+
+from django.core.management.base import BaseCommand
+from redis.exceptions import ConnectionError
+
+from recognizer import reconcile, retention
+
+
+class Command(BaseCommand):
+    help = "Delete history beyond HISTORY_MAX_RECORDS / HISTORY_MAX_AGE_DAYS, with the stored files."
+
+    def handle(self, *args, **options):
+        try:
+            ended = reconcile.reconcile_all()
+            removed = retention.prune()
+        except ConnectionError as exc:
+            self.stderr.write(f"Redis is unreachable: {exc}")
+            sys.exit(1)
+        self.stdout.write(f"Removed {removed} record(s); ended {ended} orphaned record(s).")
