@@ -3,8 +3,8 @@
 No chart library and no CDN: the page draws the same offline, and the numbers stay
 readable without JavaScript.
 """
-WIDTH = 600
-HEIGHT = 220
+WIDTH = 420
+HEIGHT = 190
 TOP = 18      # room for the value above the tallest bar
 BOTTOM = 24   # room for the labels under the bars
 LEFT = 8

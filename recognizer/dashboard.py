@@ -115,8 +115,9 @@ def confidence_histogram(records, bins=10):
     for r in records:
         if r["status"] == "finished" and r.get("confidence") is not None:
             counts[min(int(r["confidence"] * bins), bins - 1)] += 1
+    # Each band is labelled by its lower bound in percent: "90" holds 90% up to 100%.
     step = 100 // bins
-    return [(f"{n * step}–{(n + 1) * step}%", c) for n, c in enumerate(counts)]
+    return [(str(n * step), c) for n, c in enumerate(counts)]
 
 
 def feedback(limit=RECENT):
@@ -150,7 +151,7 @@ def context():
         "digit_chart": charts.bar_chart(
             [(str(d), n) for d, n in counts["digits"].items()], title=_("Answers per digit")),
         "hour_chart": charts.bar_chart(per_hour(recent), title=_("Predictions per hour, last 24 hours")),
-        "confidence_chart": charts.bar_chart(confidence_histogram(recent), title=_("Confidence")),
+        "confidence_chart": charts.bar_chart(confidence_histogram(recent), title=_("Confidence, in bands of 10%")),
         "latency": latency(recent),
         "queue": queue_state(),
         "failures": failures,

@@ -49,7 +49,7 @@ def test_it_recognises_three_dropped_files(open_page, worker_process, digit_imag
     }""", files)
     assert page.locator(".preview").count() == 3
     page.click("#upload-submit")
-    page.wait_for_function("document.querySelectorAll('.card.status-finished').length === 3")
+    page.locator(FINISHED).nth(2).wait_for()
     assert [d[-1] for d in _digits_on_cards(page)] == ["1", "2", "3"]
     names = sorted(r["filename"] for r in history.page()[1])
     assert names == ["dropped-1.png", "dropped-2.png", "dropped-3.png"]

@@ -86,7 +86,8 @@
     });
   });
 
-  dropZone.querySelector(".drop-hint").hidden = false;
+  // The native file inputs give way to the drop zone, its button and the preview list.
+  form.classList.add("enhanced");
   ["dragenter", "dragover"].forEach(function (type) {
     dropZone.addEventListener(type, function (event) {
       event.preventDefault();
