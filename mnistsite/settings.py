@@ -80,7 +80,7 @@ SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000 if HTTPS else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("HSTS_INCLUDE_SUBDOMAINS", HTTPS)
-SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", False)
+SECURE_HSTS_PRELOAD = envbool("HSTS_PRELOAD", HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
@@ -176,7 +176,7 @@ REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
 JOB_TIMEOUT = envint("JOB_TIMEOUT", 60)
 
 
-def _redis_config(url):
+def rq_connection(url):
     """django-rq's connection settings for `url`, with one connection pool per process.
 
     Given a URL, django-rq builds a new client (own pool, new TCP connection and handshake) on
@@ -189,7 +189,7 @@ def _redis_config(url):
             "REDIS_CLIENT_KWARGS": {"connection_pool": pool}}
 
 
-RQ_QUEUES = {"default": {**_redis_config(REDIS_URL), "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
+RQ_QUEUES = {"default": {**rq_connection(REDIS_URL), "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
 # Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
 RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True

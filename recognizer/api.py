@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import history
+from . import history, reconcile
 from .forms import HistoryFilterForm
 from .submit import UploadError, read_files, submit, wait
 
@@ -82,6 +82,10 @@ def predictions(request):
 
 
 def _create(request):
+    if request.content_type != "multipart/form-data":
+        raise UploadError(
+            f"Send the pictures as multipart/form-data in the field 'image', not as "
+            f"{request.content_type or 'a body without a content type'}.", status=415)
     wait_seconds = _int_param(request, "wait", 0, 0, 3600)
     records = submit(read_files(request.FILES.getlist("image")))
     if wait_seconds:
@@ -110,7 +114,10 @@ def prediction_detail(request, prediction_id):
     record = history.get(prediction_id)
     if record is None:
         return error("No prediction with this id.", 404)
-    return JsonResponse(serialize(record))
+    records = reconcile.refresh([record])
+    if not records:
+        return error("No prediction with this id.", 404)
+    return JsonResponse(serialize(records[0]))
 
 
 @never_cache
