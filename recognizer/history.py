@@ -233,8 +233,12 @@ def page(*, digit=None, status=None, offset=0, limit=20, since=None, until=None,
         return 0, []
     if q:
         # A filename search has no index; it walks the (time-bounded) ids in chunks.
-        ids = list(iter_ids(digit=digit, status=status, since=since, until=until, q=q))
-        return len(ids), get_many(ids[offset:offset + limit])
+        total, ids = 0, []
+        for prediction_id in iter_ids(digit=digit, status=status, since=since, until=until, q=q):
+            if offset <= total < offset + limit:
+                ids.append(prediction_id)
+            total += 1
+        return total, get_many(ids)
     conn = connection()
     key = _index_key(digit, status)
     low, high = _bound(since, "-inf"), _bound(until, "+inf")

@@ -87,12 +87,13 @@ class Page:
 
 @pytest.fixture
 def open_page(browser, live_server, transactional_db):
-    """open_page(locale="en", width=1280) -> Page; asserts no console errors at the end."""
+    """open_page(locale="en", width=1280, javascript=True) -> Page; asserts no console errors."""
     contexts, pages = [], []
 
-    def make(locale="en", width=1280, height=900):
+    def make(locale="en", width=1280, height=900, javascript=True):
         context = browser.new_context(locale=locale, viewport={"width": width, "height": height},
-                                      extra_http_headers={"Accept-Language": locale})
+                                      extra_http_headers={"Accept-Language": locale},
+                                      java_script_enabled=javascript)
         contexts.append(context)
         page = Page(context.new_page(), live_server.url)
         pages.append(page)

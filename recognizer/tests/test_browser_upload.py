@@ -117,3 +117,30 @@ def test_the_upload_page_fits_a_phone_and_offers_the_camera(open_page):
     assert camera.get_attribute("accept") == "image/*"
     assert page.locator("label[for=id_camera]").is_visible()
     assert browser_page.errors == []
+
+
+def test_without_javascript_the_form_leads_to_the_answer(open_page, worker_process, digit_images, tmp_path):
+    browser_page = open_page(javascript=False)
+    page = browser_page.open("/")
+    assert page.locator("#draw-panel").is_hidden()
+    picture = tmp_path / "eight.png"
+    picture.write_bytes(digit_images[8])
+    page.set_input_files("#id_image", str(picture))
+    page.click("#upload-submit")
+    page.wait_for_url("**/p/*/")
+    # The pending page refreshes itself every two seconds until the answer is in.
+    page.locator(FINISHED).wait_for()
+    assert page.locator(f"{FINISHED} .digit").inner_text().endswith("8")
+    assert page.locator("#correction-digit").is_visible()
+    assert browser_page.errors == []
+
+
+def test_a_pending_result_page_fills_in_and_offers_feedback(open_page, worker_process, client, digit_images):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    browser_page = open_page()
+    response = client.post("/", {"image": SimpleUploadedFile("five.png", digit_images[5])})
+    page = browser_page.open(response["Location"])
+    page.locator("#correction-digit").wait_for()
+    assert page.locator(f"{FINISHED} .digit").inner_text().endswith("5")
+    assert browser_page.errors == []
