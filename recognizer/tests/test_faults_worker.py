@@ -1,0 +1,106 @@
+"""A worker that dies mid-job, a job that times out, a job that vanished: no record stays
+"started" forever, and the person is told to upload again."""
+import os
+import signal
+import time
+
+import django_rq
+from rq.job import Job
+from rq.registry import FailedJobRegistry, StartedJobRegistry
+
+from recognizer import history, reconcile
+from recognizer.submit import ON_FAILURE
+
+
+def slow_recognise(prediction_id, seconds):
+    """A job that starts like a real one, then takes `seconds` (imported by the worker)."""
+    history.mark_started(prediction_id)
+    time.sleep(seconds)
+
+
+def enqueue_slow(seconds, **options):
+    prediction_id = history.new_id()
+    job_id = f"predict-{prediction_id}"
+    history.create(prediction_id, filename="slow.png", stored="", content_type="image/png",
+                   size_bytes=1, job_id=job_id)
+    django_rq.get_queue("default").enqueue(
+        "recognizer.tests.test_faults_worker.slow_recognise", prediction_id, seconds,
+        job_id=job_id, on_failure=ON_FAILURE, **options)
+    return prediction_id
+
+
+def wait_for(condition, timeout=30):
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
+
+
+def test_a_worker_killed_mid_job_leaves_a_failed_record_not_a_started_one(
+        client, start_worker, digit_images):
+    first, _ = start_worker()
+    prediction_id = enqueue_slow(300)
+    wait_for(lambda: history.get(prediction_id)["status"] == "started")
+
+    os.kill(first.pid, signal.SIGKILL)
+    first.wait(10)
+    # A new worker's start-up housekeeping sees that the job's worker is gone.
+    second, _ = start_worker()
+    wait_for(lambda: history.get(prediction_id)["status"] == "failed")
+
+    body = client.get(f"/api/predictions/{prediction_id}").json()
+    assert body["status"] == "failed"
+    assert body["error"] == reconcile.WORKER_STOPPED
+    queue = django_rq.get_queue("default")
+    assert FailedJobRegistry(queue=queue).get_job_ids() == [f"predict-{prediction_id}"]
+    assert StartedJobRegistry(queue=queue).get_job_ids() == []
+    # The new worker carries on with new work.
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    response = client.post("/api/predictions?wait=30", {"image": SimpleUploadedFile("4.png", digit_images[4])})
+    assert response.json()["predictions"][0]["digit"] == 4
+    assert second.poll() is None
+
+
+def test_a_job_over_its_timeout_is_stopped_and_its_record_says_so(run_worker):
+    prediction_id = enqueue_slow(10, job_timeout=1)
+    started = time.monotonic()
+    run_worker()
+    assert time.monotonic() - started < 8
+    record = history.get(prediction_id)
+    assert record["status"] == "failed"
+    assert record["error"] == reconcile.TIMED_OUT
+
+
+def test_a_record_whose_job_vanished_is_ended_when_someone_looks(client, settings, monkeypatch):
+    prediction_id = enqueue_slow(0)
+    Job.fetch(f"predict-{prediction_id}", connection=django_rq.get_connection("default")).delete()
+    assert client.get(f"/api/predictions/{prediction_id}").json()["status"] == "queued"  # not yet overdue
+
+    settings.JOB_TIMEOUT = 0
+    monkeypatch.setattr(reconcile, "GRACE_SECONDS", 0)
+    body = client.get(f"/api/predictions/{prediction_id}").json()
+    assert body["status"] == "failed"
+    assert body["error"] == reconcile.JOB_LOST
+
+
+def test_rq_cleanup_of_an_abandoned_job_ends_its_record(run_worker):
+    """RQ's own maintenance (another worker, after the job's heartbeat lapsed) runs our
+    failure callback, so the record ends even where our reconciliation has not run."""
+    prediction_id = enqueue_slow(0)
+    queue = django_rq.get_queue("default")
+    job = queue.fetch_job(f"predict-{prediction_id}")
+    # Make the job look like one a dead worker had taken: started, in the started registry.
+    from rq.job import JobStatus
+    history.mark_started(prediction_id)
+    queue.remove(job)
+    job.set_status(JobStatus.STARTED)
+    execution_registry = StartedJobRegistry(queue=queue)
+    with queue.connection.pipeline() as pipe:
+        from rq.executions import Execution
+        execution = Execution.create(job, ttl=1, pipeline=pipe)
+        execution_registry.add_execution(execution, pipeline=pipe, ttl=1)
+        pipe.execute()
+    execution_registry.cleanup(timestamp=time.time() + 60)
+    record = history.get(prediction_id)
+    assert record["status"] == "failed"
+    assert record["error"] == reconcile.WORKER_STOPPED
