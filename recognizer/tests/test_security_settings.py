@@ -1,0 +1,43 @@
+"""Settings come from the environment with safe defaults; production settings pass
+`manage.py check --deploy` cleanly."""
+import os
+import secrets
+import subprocess
+import sys
+
+from django.conf import settings
+
+
+def run_manage(tmp_path, *args, **env):
+    clean = {k: v for k, v in os.environ.items()
+             if k not in ("SECRET_KEY", "DEBUG", "HTTPS", "ALLOWED_HOSTS", "API_TOKEN")}
+    clean.update(DATA_DIR=str(tmp_path), **env)
+    return subprocess.run([sys.executable, "manage.py", *args], cwd=settings.BASE_DIR, env=clean,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_production_settings_pass_the_deploy_check(tmp_path):
+    result = run_manage(tmp_path, "check", "--deploy", "--fail-level", "WARNING",
+                        SECRET_KEY=secrets.token_urlsafe(60), HTTPS="1", ALLOWED_HOSTS="digits.example.com")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_secret_key_is_required_without_debug(tmp_path):
+    result = run_manage(tmp_path, "check")
+    assert result.returncode != 0
+    assert "Set SECRET_KEY" in result.stderr
+
+
+def test_debug_is_off_unless_asked(tmp_path):
+    code = "from django.conf import settings; print(settings.DEBUG, settings.SESSION_COOKIE_SECURE)"
+    result = run_manage(tmp_path, "shell", "-c", code, SECRET_KEY="x" * 60)
+    assert result.stdout.splitlines()[-1] == "False False"
+    result = run_manage(tmp_path, "shell", "-c", code, SECRET_KEY="x" * 60, HTTPS="1")
+    assert result.stdout.splitlines()[-1] == "False True"
+
+
+def test_bad_values_fail_loudly(tmp_path):
+    result = run_manage(tmp_path, "check", SECRET_KEY="x" * 60, HTTPS="maybe")
+    assert result.returncode != 0
+    assert "HTTPS must be" in result.stderr
