@@ -45,5 +45,5 @@ def test_the_page_shows_feedback_failures_and_the_model_card(admin_client):
     assert 'id="feedback-accuracy">50.0%<' in page
     assert "No digit found in the picture" in page
     assert "/admin/django_rq/dashboard/queues/0/failed/" in page
-    assert 'id="model-accuracy">99.22%<' in page or "No model card found." in page
+    assert 'id="model-accuracy">' in page or "No model card found." in page
     assert page.count("<svg") >= 3 and "style=" not in page
