@@ -30,6 +30,7 @@ CASES = (
     "coloured_ink",
     "formats",
     "multi_digit",
+    "multi_digit_touching",
     "typed_font",
     "paper_on_table",
 )
@@ -98,17 +99,20 @@ def skeleton(mask):
             return m[1:-1, 1:-1].astype(bool)
 
 
-def number_ink(digits, height, rng, style="pen"):
+def number_ink(digits, height, rng, style="pen", touching=False):
     parts = []
     for d in digits:
-        hh = int(height * rng.uniform(0.88, 1.1))
-        parts.append(ink_of(d, hh, style, rng))
-    gap = [int(height * rng.uniform(0.02, 0.15)) for _ in parts]
-    total_w = sum(p.shape[1] for p in parts) + sum(gap[:-1])
+        ink = ink_of(d, int(height * rng.uniform(0.88, 1.1)), style, rng)
+        cols = np.where(ink.max(0) > 0.05)[0]
+        parts.append(ink[:, cols[0]:cols[-1] + 1])
+    # Gaps between the inked parts; touching digits overlap a little.
+    gaps = [int(height * (rng.uniform(-0.06, 0.0) if touching else rng.uniform(0.08, 0.3))) for _ in parts]
+    margin = int(0.2 * height)
+    total_w = sum(p.shape[1] for p in parts) + sum(gaps[:-1]) + 2 * margin
     total_h = int(max(p.shape[0] for p in parts) * 1.2)
     out = np.zeros((total_h, total_w), np.float32)
-    x = 0
-    for p, g in zip(parts, gap):
+    x = margin
+    for p, g in zip(parts, gaps):
         y = int(rng.uniform(0, total_h - p.shape[0]))
         out[y:y + p.shape[0], x:x + p.shape[1]] = np.maximum(out[y:y + p.shape[0], x:x + p.shape[1]], p)
         x += p.shape[1] + g
@@ -348,9 +352,9 @@ def gen_typed_font(rng, digit, i):
     return encode(img, "PNG"), "png"
 
 
-def gen_multi_digit(rng, digits, i):
+def gen_multi_digit(rng, digits, i, touching=False):
     height = int(rng.uniform(60, 200))
-    ink = rotate(number_ink(digits, height, rng), rng.uniform(-3, 3))
+    ink = rotate(number_ink(digits, height, rng, touching=touching), rng.uniform(-3, 3))
     w = int(ink.shape[1] * rng.uniform(1.2, 2.0))
     h = int(ink.shape[0] * rng.uniform(1.5, 3.0))
     base, light = paper((w, h), tuple(rng.uniform(215, 250, 3)), rng, texture=3, gradient=rng.uniform(0, 0.3))
@@ -405,10 +409,10 @@ def generate(case, i, x, y):
         digit = int(rng.integers(10))
         data, ext = gen_typed_font(rng, digit, i)
         return data, ext, str(digit)
-    if case == "multi_digit":
+    if case in ("multi_digit", "multi_digit_touching"):
         k = int(rng.integers(2, 5))
         idx = rng.integers(len(x), size=k)
-        data, ext = gen_multi_digit(rng, [x[j] for j in idx], i)
+        data, ext = gen_multi_digit(rng, [x[j] for j in idx], i, touching=case.endswith("touching"))
         return data, ext, "".join(str(int(y[j])) for j in idx)
     j = int(rng.integers(len(x)))
     if case == "formats":

@@ -70,10 +70,30 @@ class Preprocessed:
     boxes: list = field(default_factory=list)
     inverted: bool = False
     size: tuple = (0, 0)
+    # Where digits may touch, the other ways to cut the same ink: one Lattice per doubtful
+    # group. `inputs`/`boxes` hold the cut chosen by shape alone; a caller with a model can
+    # choose by what the model reads (see ml.recognise).
+    alternatives: list = field(default_factory=list)
 
     @property
     def found(self) -> bool:
         return len(self.inputs) > 0
+
+
+@dataclass
+class Lattice:
+    """The ways to cut one group of ink that may be several touching digits.
+
+    Cut points run left to right; `pieces[(i, j)]` is the index, in `inputs`/`boxes`/
+    `penalties`, of the ink between points i and j drawn as one digit (-1: no ink there).
+    """
+    start: int            # first slot of this group in Preprocessed.inputs
+    count: int            # slots the shape-only default takes there
+    points: list
+    pieces: dict
+    inputs: np.ndarray
+    boxes: list
+    penalties: list
 
 
 def _sniff_not_image(data: bytes):
@@ -396,7 +416,11 @@ def _group(comps, shape):
         for g in groups:
             gx0, gx1 = g["box"][0], g["box"][2]
             overlap = min(x1, gx1) - max(x0, gx0)
-            if overlap > 0.5 * min(x1 - x0, gx1 - gx0):
+            merged_w = max(x1, gx1) - min(x0, gx0)
+            merged_h = max(c["box"][3], g["box"][3]) - min(c["box"][1], g["box"][1])
+            # Pieces of one digit overlap in columns and together still look like one digit;
+            # a slanted 1 leaning over its neighbour makes a group too wide for one.
+            if overlap > 0.5 * min(x1 - x0, gx1 - gx0) and merged_w <= 1.2 * merged_h:
                 g["labels"].append(c["label"])
                 g["area"] += c["area"]
                 b = g["box"]
@@ -416,6 +440,56 @@ def _group(comps, shape):
         groups = sorted(groups, key=lambda g: -g["area"])[:MAX_DIGITS]
     groups.sort(key=lambda g: g["box"][0])
     return groups
+
+
+def _cut_points(mask):
+    """(default cuts, candidate cut points) for one group's ink, as column indices.
+
+    Handwritten digits of a number often touch. MNIST digits are at most about as wide as
+    tall, so by shape alone a group much wider than that is cut at the thinnest columns
+    near where equal shares of its width would put the cuts. Groups that might be touching
+    digits also get every thin column as a candidate cut, for the model to judge.
+    """
+    end = mask.shape[1]
+    rows = np.where(mask.any(1))[0]
+    cols = np.where(mask.any(0))[0]
+    if len(rows) == 0:
+        return [0, end], None
+    height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+    aspect = width / height
+    if aspect < 0.6:
+        return [0, end], None
+    profile = ndimage.uniform_filter1d(mask.sum(0).astype(np.float32), max(1, width // 40))
+    default = [0, end]
+    k = min(MAX_DIGITS, int(round(aspect / 0.8)))
+    if aspect > 1.35 and k > 1:
+        default = [0]
+        step = width / k
+        for i in range(1, k):
+            centre = cols[0] + i * step
+            lo, hi = int(max(default[-1] + 1, centre - 0.35 * step)), int(min(cols[-1], centre + 0.35 * step))
+            if hi > lo:
+                default.append(lo + int(np.argmin(profile[lo:hi])))
+        default.append(end)
+    # Candidates: the thinnest local minima of the column profile, not too near each other
+    # nor the ends (a 1 is about a tenth of the height wide).
+    margin = max(2, int(0.1 * height))
+    lo, hi = cols[0] + margin, cols[-1] - margin
+    inner = profile[lo:hi]
+    if inner.size < 3:
+        return default, None
+    is_min = np.r_[False, (inner[1:-1] <= inner[:-2]) & (inner[1:-1] <= inner[2:]), False]
+    order = np.argsort(inner + np.arange(inner.size) * 1e-6)
+    chosen = []
+    for i in order:
+        if not is_min[i] or inner[i] > 0.6 * float(np.median(profile[cols[0]:cols[-1] + 1])):
+            continue
+        if all(abs(i - j) >= margin for j in chosen):
+            chosen.append(int(i))
+        if len(chosen) == 6:
+            break
+    points = sorted(set([0, end] + [lo + i for i in chosen] + default))
+    return default, (points if len(points) > 2 else None)
 
 
 # ---------------------------------------------------------------------------
@@ -511,23 +585,62 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Preprocessed:
     labels, comps = _components(mask)
     groups = _group(comps, mask.shape)
     sx, sy = full[0] / w, full[1] / h
-    inputs, boxes = [], []
+    thr = max(floor, 0.45 * peak)
+    inputs, boxes, alternatives = [], [], []
     for grp in groups:
         x0, y0, x1, y1 = grp["box"]
         p = 2
         X0, Y0, X1, Y1 = max(0, x0 - p), max(0, y0 - p), min(w, x1 + p), min(h, y1 + p)
-        sel = np.isin(labels[Y0:Y1, X0:X1], grp["labels"])
-        sel = ndimage.binary_dilation(sel, iterations=2)
-        crop = ink[Y0:Y1, X0:X1] * sel
-        level = float(np.percentile(ink[labels == grp["labels"][0]], 75))
-        # Scale so that the stroke core is 1 and the threshold used above sits at 0.5.
-        thr = max(floor, 0.45 * peak)
-        soft = np.clip(0.5 * crop / thr, 0, 1) if level > 0 else crop
-        digit = normalise_digit(soft)
-        if digit.sum() == 0:
+        own = np.isin(labels[Y0:Y1, X0:X1], grp["labels"])
+        sel = ndimage.binary_dilation(own, iterations=2)
+        # Scale so that the threshold used above sits at 0.5: normalise_digit cuts there.
+        soft = np.clip(0.5 * ink[Y0:Y1, X0:X1] * sel / thr, 0, 1)
+        rendered = {}
+
+        def render(c0, c1):
+            if (c0, c1) not in rendered:
+                rows = np.where(own[:, c0:c1].any(1))[0]
+                cols = np.where(own[:, c0:c1].any(0))[0]
+                if len(rows) == 0:
+                    rendered[c0, c1] = None
+                else:
+                    piece = np.zeros_like(soft)
+                    piece[:, c0:c1] = soft[:, c0:c1]
+                    left, right = X0 + c0 + cols[0], X0 + c0 + cols[-1] + 1
+                    top, bottom = Y0 + rows[0], Y0 + rows[-1] + 1
+                    box = (int(left * sx), int(top * sy), int(np.ceil(right * sx)), int(np.ceil(bottom * sy)))
+                    aspect = (right - left) / max(1, bottom - top)
+                    rendered[c0, c1] = (normalise_digit(piece), box, aspect)
+            return rendered[c0, c1]
+
+        default, points = _cut_points(own)
+        shown = [render(c0, c1) for c0, c1 in zip(default[:-1], default[1:])]
+        shown = [pc for pc in shown if pc is not None and pc[0].sum() > 0]
+        if not shown:
             continue
-        inputs.append(digit)
-        boxes.append((int(x0 * sx), int(y0 * sy), int(np.ceil(x1 * sx)), int(np.ceil(y1 * sy))))
+        if points is not None:
+            pieces, p_inputs, p_boxes, p_pen = {}, [], [], []
+            height = max(1, y1 - y0)
+            for i in range(len(points)):
+                for j in range(i + 1, len(points)):
+                    if (j > i + 1 and points[j] - points[i] > 2.0 * height) or (i, j) in pieces:
+                        continue
+                    pc = render(points[i], points[j])
+                    if pc is None or pc[0].sum() == 0:
+                        pieces[i, j] = -1  # no ink between these cuts: a free step, no digit
+                        continue
+                    pieces[i, j] = len(p_inputs)
+                    p_inputs.append(pc[0])
+                    p_boxes.append(pc[1])
+                    # Digits of one number are about as tall as each other, and rarely much
+                    # wider than tall: a sliver or a flat stroke is a piece of a digit.
+                    tall = (pc[1][3] - pc[1][1]) / max(1e-6, (y1 - y0) * sy)
+                    p_pen.append(max(0.0, pc[2] - 1.25) * 4 + max(0.0, 0.6 - tall) * 10)
+            if p_inputs:
+                alternatives.append(Lattice(len(inputs), len(shown), points, pieces, np.stack(p_inputs),
+                                            p_boxes, p_pen))
+        inputs.extend(pc[0] for pc in shown)
+        boxes.extend(pc[1] for pc in shown)
     if not inputs:
         return empty
-    return Preprocessed(np.stack(inputs).astype(np.float32), boxes, inverted, full)
+    return Preprocessed(np.stack(inputs).astype(np.float32), boxes, inverted, full, alternatives)

@@ -9,6 +9,9 @@ from ml.preprocess import ImageRejected, preprocess
 
 # Below this (the least sure digit's top probability) the answer is shown as a guess.
 LOW_CONFIDENCE = 0.80
+# Log-probability a reading must gain for each extra digit it claims, when choosing between
+# cuts of touching digits: reading more digits should not be free.
+SPLIT_COST = 0.1
 
 
 @dataclass
@@ -77,17 +80,61 @@ def recognise_many(items, predictor=None):
         return results
     if predictor is None:
         predictor = _default_predictor()
-    probs = np.asarray(predictor.predict(np.concatenate([p.inputs for _, p in pending])), np.float64)
-    start = 0
+    batch = []
+    for _, pre in pending:
+        batch.append(pre.inputs)
+        batch.extend(lattice.inputs for lattice in pre.alternatives)
+    probs = np.asarray(predictor.predict(np.concatenate(batch)), np.float64)
+    at = 0
+
+    def take(n):
+        nonlocal at
+        at += n
+        return probs[at - n:at]
+
     for index, pre in pending:
-        k = len(pre.inputs)
+        inputs, boxes, rows = list(pre.inputs), list(pre.boxes), list(take(len(pre.inputs)))
+        # Groups that may be touching digits: keep the cut the model reads most surely.
+        # Later groups sit further right, so replacing from the right keeps slots valid.
+        chosen = [(lattice, _best_cut(lattice, take(len(lattice.inputs)))) for lattice in pre.alternatives]
+        for lattice, (picked, p) in reversed(chosen):
+            if picked is None:
+                continue
+            end = lattice.start + lattice.count
+            inputs[lattice.start:end] = [lattice.inputs[k] for k in picked]
+            boxes[lattice.start:end] = [lattice.boxes[k] for k in picked]
+            rows[lattice.start:end] = [p[k] for k in picked]
         answers = []
-        for row, box in zip(probs[start:start + k], pre.boxes):
+        for row, box in zip(rows, boxes):
             d = int(np.argmax(row))
             answers.append(DigitAnswer(d, float(row[d]), [float(v) for v in row], tuple(box)))
-        start += k
-        results[index] = Recognition(answers, pre.inputs, pre.inverted, pre.size)
+        results[index] = Recognition(answers, np.stack(inputs).astype(np.float32), pre.inverted, pre.size)
     return results
+
+
+def _best_cut(lattice, probs):
+    """(piece indices, probs) of the best-read path through a lattice of cuts, or (None, probs)."""
+    score = np.log(np.maximum(probs.max(1), 1e-9)) - np.asarray(lattice.penalties) - SPLIT_COST
+    n = len(lattice.points)
+    best = [0.0] + [-np.inf] * (n - 1)
+    back = [None] * n
+    for j in range(1, n):
+        for i in range(j):
+            k = lattice.pieces.get((i, j))
+            if k is None or best[i] == -np.inf:
+                continue
+            s = best[i] + (0.0 if k < 0 else score[k])
+            if s > best[j]:
+                best[j], back[j] = s, (i, k)
+    if back[n - 1] is None:
+        return None, probs
+    picked, j = [], n - 1
+    while j > 0:
+        i, k = back[j]
+        if k >= 0:
+            picked.append(k)
+        j = i
+    return (picked[::-1] or None), probs
 
 
 def recognise(data: bytes, predictor=None) -> Recognition:

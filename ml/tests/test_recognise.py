@@ -35,7 +35,9 @@ def test_it_asks_the_model_once_for_all_digits_of_all_pictures():
     model = CountingPredictor()
     results = recognise_many([_read("drawn_0_black_on_white.png"), _read("number_2027.png"),
                               b"not a picture", _read("blank_white.png"), _read("typed_318.png")], model)
-    assert model.calls == [(1 + 4 + 3, 28, 28)]
+    assert len(model.calls) == 1
+    # Every digit, plus the other cuts of groups that might be touching digits.
+    assert model.calls[0][0] >= 1 + 4 + 3 and model.calls[0][1:] == (28, 28)
     assert [type(r) for r in results] == [Recognition, Recognition, ImageRejected, NoDigitFound, Recognition]
     assert results[1].number == "3333" and results[1].digit is None
     assert results[0].digit == 3 and results[0].number == "3"
