@@ -33,16 +33,27 @@ def model_card():
     return _read_json("metrics.json")
 
 
-def plots():
-    """Names of the training plots (*.png) next to the model."""
+def _plot_names():
     try:
         return sorted(p.name for p in ARTIFACTS.glob("*.png") if PLOT_NAME.match(p.name))
     except OSError:
         return []
 
 
+def plots():
+    """The training plots (*.png) next to the model, with a title for each."""
+    titles = {
+        "training_curves.png": _("Training curves"),
+        "confusion_matrix.png": _("Confusion matrix on the test set"),
+        "misclassified.png": _("Misclassified test images"),
+        "class_balance.png": _("Training images per digit"),
+    }
+    return [{"name": name, "title": titles.get(name, name[:-4].replace("_", " "))}
+            for name in _plot_names()]
+
+
 def plot_path(name):
-    if not PLOT_NAME.match(name) or name not in plots():
+    if not PLOT_NAME.match(name) or name not in _plot_names():
         return None
     return ARTIFACTS / name
 
