@@ -85,7 +85,7 @@ class Lattice:
     """The ways to cut one group of ink that may be several touching digits.
 
     Cut points run left to right; `pieces[(i, j)]` is the index, in `inputs`/`boxes`/
-    `penalties`, of the ink between points i and j drawn as one digit (-1: no ink there).
+    `penalties`/`aspects`, of the ink between points i and j drawn as one digit (-1: no ink there).
     """
     start: int            # first slot of this group in Preprocessed.inputs
     count: int            # slots the shape-only default takes there
@@ -93,7 +93,8 @@ class Lattice:
     pieces: dict
     inputs: np.ndarray
     boxes: list
-    penalties: list
+    penalties: list       # log-probability handicaps from shape alone
+    aspects: list         # width / height of each piece
 
 
 def _sniff_not_image(data: bytes):
@@ -619,7 +620,7 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Preprocessed:
         if not shown:
             continue
         if points is not None:
-            pieces, p_inputs, p_boxes, p_pen = {}, [], [], []
+            pieces, p_inputs, p_boxes, p_pen, p_aspect = {}, [], [], [], []
             height = max(1, y1 - y0)
             for i in range(len(points)):
                 for j in range(i + 1, len(points)):
@@ -632,13 +633,14 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Preprocessed:
                     pieces[i, j] = len(p_inputs)
                     p_inputs.append(pc[0])
                     p_boxes.append(pc[1])
-                    # Digits of one number are about as tall as each other, and rarely much
-                    # wider than tall: a sliver or a flat stroke is a piece of a digit.
+                    # Digits of one number are about as tall as each other: a sliver or a
+                    # flat stroke is a piece of a digit.
                     tall = (pc[1][3] - pc[1][1]) / max(1e-6, (y1 - y0) * sy)
-                    p_pen.append(max(0.0, pc[2] - 1.25) * 4 + max(0.0, 0.6 - tall) * 10)
+                    p_pen.append(max(0.0, 0.6 - tall) * 10)
+                    p_aspect.append(float(pc[2]))
             if p_inputs:
                 alternatives.append(Lattice(len(inputs), len(shown), points, pieces, np.stack(p_inputs),
-                                            p_boxes, p_pen))
+                                            p_boxes, p_pen, p_aspect))
         inputs.extend(pc[0] for pc in shown)
         boxes.extend(pc[1] for pc in shown)
     if not inputs:

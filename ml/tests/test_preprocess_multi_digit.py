@@ -36,3 +36,22 @@ def test_it_normalises_each_digit_separately():
     for digit in pre.inputs:
         rows = np.where(digit.max(1) > 0.1)[0]
         assert 18 <= rows[-1] - rows[0] + 1 <= 22  # each one fills MNIST's 20-pixel box
+
+
+def test_it_offers_other_cuts_for_digits_that_touch():
+    pixels = np.asarray(Image.open(IMAGES / "touching_47.png").convert("L")) < 128
+    assert ndimage.label(pixels, np.ones((3, 3)))[1] == 1  # one stroke of ink for two digits
+    pre = preprocess((IMAGES / "touching_47.png").read_bytes())
+    assert len(pre.alternatives) == 1
+    lattice = pre.alternatives[0]
+    assert len(lattice.inputs) == len(lattice.boxes) == len(lattice.penalties) == len(lattice.aspects)
+    assert (0, len(lattice.points) - 1) in lattice.pieces  # reading it whole stays an option
+
+
+def test_it_reads_touching_digits_apart_with_the_model():
+    from ml.recognise import recognise
+
+    rec = recognise((IMAGES / "touching_47.png").read_bytes())
+    assert rec.number == "47"
+    (l1, _, r1, _), (l2, _, r2, _) = [a.box for a in rec.answers]
+    assert l1 < l2 and r1 <= l2 + 2
