@@ -90,7 +90,7 @@ def test_the_upload_page_speaks_simplified_chinese(open_page):
     assert page.locator("h1").inner_text() == "这是哪个数字？"
     assert page.locator("#upload-submit").inner_text() == "识别"
     page.select_option("#language-select", "en")
-    page.wait_for_load_state()
+    page.click(".language button[type=submit]")
     page.locator("html[lang=en]").wait_for()
     assert page.locator("h1").inner_text() == "Which digit is it?"
     assert browser_page.errors == []
