@@ -103,6 +103,13 @@
     if (event.dataTransfer && event.dataTransfer.files.length) add(event.dataTransfer.files);
   });
 
+  // A file dropped beside the zone would otherwise replace the page with the picture.
+  ["dragover", "drop"].forEach(function (type) {
+    document.addEventListener(type, function (event) {
+      if (!dropZone.contains(event.target)) event.preventDefault();
+    });
+  });
+
   clearButton.addEventListener("click", function () {
     chosen.forEach(function (item) { if (item.url) URL.revokeObjectURL(item.url); });
     chosen = [];
