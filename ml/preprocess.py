@@ -318,7 +318,8 @@ def _ink_map(g):
     k = max(3, int(0.25 * gs) | 1)
     # The median (blind to polarity) only has to be roughly right, so a coarser grid will do.
     half = _resize_f(coarse, (max(1, (cw + 1) // 2), max(1, (ch + 1) // 2)), Image.BOX) if gs > 32 else coarse
-    med = ndimage.median_filter(half, size=max(3, int(0.25 * min(gs, 32)) | 1), mode="reflect")
+    # Half the picture wide: a digit drawn with a fat marker can fill a quarter of it.
+    med = ndimage.median_filter(half, size=max(3, int(0.5 * min(gs, 32)) | 1), mode="reflect")
     # Polarity: strokes stand out of their local background on one side only; noise and
     # the edges of shadows fall on both sides.
     ms = 256
