@@ -144,6 +144,26 @@ def rss_mb(pid):
     return None
 
 
+def cpu_seconds(pid):
+    """User plus system CPU time of a process and its live children, in seconds."""
+    total = 0
+    try:
+        pids = [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return 0.0
+    for p in pids:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_split(processes):
+    return {name: sum(cpu_seconds(p.pid) for p in procs) for name, procs in processes.items()}
+
+
 def tree_rss_mb(pid):
     """RSS of a process and its children (gunicorn's master plus its workers)."""
     total = rss_mb(pid) or 0
@@ -211,7 +231,8 @@ def our_stack(workers, data_dir, web_concurrency):
         web = subprocess.Popen(stack.web_command(HOST, port, env), cwd=BASE_DIR, env=env)
         processes.append(web)
         wait_http(port, web)
-        yield {"port": port, "ready_s": ready_s, "workers": processes[:workers], "web": web}
+        yield {"port": port, "ready_s": ready_s, "workers": processes[:workers], "web": web,
+               "redis": redis_server.process}
     finally:
         stop(processes)
         redis_server.stop()
@@ -240,7 +261,12 @@ def measure_ours(workers, args, single, batch, data_dir):
         path = "/api/predictions?wait=30"
         drive(port, path, single, 20, 2)  # warm-up: imports, connections, first graph calls
         light = summarise(*drive(port, path, single, args.light_count, 1))
+        processes = {"web": [s["web"]], "workers": s["workers"], "redis": [s["redis"]]}
+        before = cpu_split(processes)
         load = summarise(*drive(port, path, single, args.count, args.clients))
+        after = cpu_split(processes)
+        done = load["requests"] - load["errors"]
+        load["cpu_ms_per_prediction"] = {k: round((after[k] - before[k]) * 1000 / max(done, 1), 2) for k in after}
         batched = summarise(*drive(port, path, batch, args.batch_count, args.batch_clients),
                             images_per_request=BATCH_SIZE)
         return {
@@ -258,7 +284,10 @@ def measure_baseline(app, args, single, count, light_count):
     with baseline(app, args.web_concurrency) as b:
         drive(b["port"], "/", single, 2 * args.web_concurrency, args.web_concurrency)
         light = summarise(*drive(b["port"], "/", single, light_count, 1))
+        before = cpu_seconds(b["web"].pid)
         load = summarise(*drive(b["port"], "/", single, count, args.clients))
+        done = load["requests"] - load["errors"]
+        load["cpu_ms_per_prediction"] = {"web": round((cpu_seconds(b["web"].pid) - before) * 1000 / max(done, 1), 2)}
         return {"app": app, "web_rss_mb": tree_rss_mb(b["web"].pid), "light": light, "load": load}
 
 
@@ -267,9 +296,12 @@ def table(results):
 
     def row(name, r, extra=""):
         load, light = r["load"], r["light"]
+        cpu = load.get("cpu_ms_per_prediction", {})
+        cpu_text = " + ".join(f"{k} {v}" for k, v in cpu.items())
         rows.append(
             f"| {name} | {load['predictions_per_s']} | {light['p50_ms']} | {load['p50_ms']} | "
-            f"{load['p95_ms']} | {load['p99_ms']} | {load.get('worker_ms_per_image') or '–'} | {extra} |"
+            f"{load['p95_ms']} | {load['p99_ms']} | {load.get('worker_ms_per_image') or '–'} | "
+            f"{cpu_text} | {extra} |"
         )
 
     for r in results["ours"]:
@@ -283,10 +315,11 @@ def table(results):
     c = results["config"]
     head = [
         f"Predictions over HTTP on loopback, one image per request; {c['clients']} concurrent clients "
-        f"for the load columns, 1 client for *light p50*. {c['machine']}.",
+        f"for the load columns, 1 client for *light p50*. {c['machine']}; load average "
+        f"{c['load_average_before']} before the run, {c['load_average_after']} after.",
         "",
-        "| design | predictions/s | light p50 ms | p50 ms | p95 ms | p99 ms | worker ms/image | memory, start-up |",
-        "|---|---|---|---|---|---|---|---|",
+        "| design | predictions/s | light p50 ms | p50 ms | p95 ms | p99 ms | worker ms/image | CPU ms per prediction | memory, start-up |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     tail = ["", "| ratio | value |", "|---|---|"]
     for k, v in results["ratios"].items():
@@ -324,6 +357,7 @@ def main(argv=None):
         "batch_size": BATCH_SIZE, "batch_count": args.batch_count,
         "web_concurrency": args.web_concurrency,
         "machine": f"{os.cpu_count()} CPU cores, {platform.machine()}, Python {platform.python_version()}",
+        "load_average_before": round(os.getloadavg()[0], 2),
     }, "ours": [], "baselines": []}
 
     with tempfile.TemporaryDirectory(prefix="digits-bench-") as tmp:
@@ -336,6 +370,7 @@ def main(argv=None):
     a_light = max(3, args.baseline_a_count // 4)
     results["baselines"].append(measure_baseline("per_request_app", args, single, args.baseline_a_count, a_light))
 
+    results["config"]["load_average_after"] = round(os.getloadavg()[0], 2)
     best = max(results["ours"], key=lambda r: r["load"]["predictions_per_s"])
     b, a = results["baselines"][0], results["baselines"][1]
     results["ratios"] = {

@@ -90,16 +90,18 @@ def wait(ids, timeout):
     """The records once all are finished or failed, or as they are when `timeout` runs out."""
     deadline = time.monotonic() + timeout
     conn = history.connection()
+    previous = None
     while True:
         records = reconcile.refresh(history.get_many(ids))
         jobs = {r["job_id"] for r in records if r["status"] not in DONE and r.get("job_id")}
         remaining = deadline - time.monotonic()
         if len(records) < len(ids) or not jobs or remaining <= 0:
             return records
+        if records == previous:
+            time.sleep(0.02)  # the job has ended but its records not yet: do not spin
+        previous = records
         # RQ appends every job's outcome to a stream, after our records are written: blocking on
         # it answers the moment a job ends, without polling. The one-second cap notices records
         # ended by someone else (a reconciliation), which write no job result.
         block_ms = max(1, int(min(remaining, 1.0) * 1000))
-        if conn.xread({Result.get_key(job): "0-0" for job in jobs}, block=block_ms):
-            if history.get_many(ids) == records:
-                time.sleep(0.02)  # the job ended but the records not yet: do not spin
+        conn.xread({Result.get_key(job): "0-0" for job in jobs}, block=block_ms)
