@@ -189,15 +189,40 @@ def rq_connection(url):
             "REDIS_CLIENT_KWARGS": {"connection_pool": pool}}
 
 
-RQ_QUEUES = {"default": {**rq_connection(REDIS_URL), "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
+def rq_sentinel(sentinels, master, url):
+    """django-rq's settings for a Redis behind Sentinel: `sentinels` is a list of host:port;
+    the database number and password come from REDIS_URL."""
+    parts = urlsplit(url)
+    hosts = []
+    for item in sentinels:
+        host, _, port = item.rpartition(":")
+        if not host or not port.isdigit():
+            raise ImproperlyConfigured(f"REDIS_SENTINELS must be host:port entries, not {item!r}.")
+        hosts.append((host, int(port)))
+    return {"SENTINELS": hosts, "MASTER_NAME": master, "DB": int(parts.path.strip("/") or 0),
+            "PASSWORD": parts.password, "USERNAME": parts.username}
+
+
+# With REDIS_SENTINELS set, the master is found through Sentinel and follows a failover.
+REDIS_SENTINELS = envlist("REDIS_SENTINELS", [])
+if REDIS_SENTINELS:
+    _redis = rq_sentinel(REDIS_SENTINELS, os.environ.get("REDIS_SENTINEL_MASTER", "mymaster"), REDIS_URL)
+else:
+    _redis = rq_connection(REDIS_URL)
+RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
 # Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
 RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True
+# TensorFlow threads per worker process (0: TensorFlow's default, one per core).
+WORKER_TF_THREADS = envint("WORKER_TF_THREADS", 1)
 # How often each worker runs RQ's registry maintenance plus ours (reconciliation, retention).
 WORKER_MAINTENANCE_SECONDS = envint("WORKER_MAINTENANCE_SECONDS", 60)
 # History retention, applied by the workers and by `manage.py prune_history`; 0 keeps everything.
 HISTORY_MAX_RECORDS = envint("HISTORY_MAX_RECORDS", 100_000)
 HISTORY_MAX_AGE_DAYS = envint("HISTORY_MAX_AGE_DAYS", 90)
+# Workers prune as part of their housekeeping. Turn this off on hosts that do not share the
+# web's MEDIA_ROOT, and run `manage.py prune_history` where the files are instead.
+RETENTION_ON_WORKERS = envbool("RETENTION_ON_WORKERS", True)
 # Key prefix of the prediction history, so several deployments can share one Redis.
 HISTORY_PREFIX = os.environ.get("HISTORY_PREFIX", "mnist")
 

@@ -60,6 +60,14 @@ def test_the_worker_applies_retention(client, digit_images, settings, run_worker
     assert [r["status"] for r in history.get_many(ids[2:])] == ["finished", "finished"]
 
 
+def test_workers_can_leave_retention_to_the_web_host(client, digit_images, settings, run_worker):
+    settings.HISTORY_MAX_RECORDS = 1
+    settings.RETENTION_ON_WORKERS = False
+    upload(client, digit_images, 3)
+    run_worker()
+    assert history.counts()["total"] == 3
+
+
 def test_the_management_command_prunes(client, digit_images, settings, capsys):
     settings.HISTORY_MAX_RECORDS = 1
     upload(client, digit_images, 3)

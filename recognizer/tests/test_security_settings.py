@@ -41,3 +41,10 @@ def test_bad_values_fail_loudly(tmp_path):
     result = run_manage(tmp_path, "check", SECRET_KEY="x" * 60, HTTPS="maybe")
     assert result.returncode != 0
     assert "HTTPS must be" in result.stderr
+
+
+def test_redis_behind_sentinel_is_configured_from_the_environment(tmp_path):
+    code = "from django.conf import settings; q = settings.RQ_QUEUES['default']; print(q['SENTINELS'], q['MASTER_NAME'], q['DB'])"
+    result = run_manage(tmp_path, "shell", "-c", code, SECRET_KEY="x" * 60, REDIS_URL="redis://:pw@ignored:6379/2",
+                        REDIS_SENTINELS="10.0.0.1:26379,10.0.0.2:26379", REDIS_SENTINEL_MASTER="digits")
+    assert result.stdout.splitlines()[-1] == "[('10.0.0.1', 26379), ('10.0.0.2', 26379)] digits 2"
