@@ -316,32 +316,26 @@ def _ink_map(g):
     # A window a quarter of the picture wide is wider than any marker stroke, and still
     # follows the slow changes of light across a photo.
     k = max(3, int(0.25 * gs) | 1)
-    # The median (blind to polarity) only has to be roughly right, so a coarser grid will do.
-    half = _resize_f(coarse, (max(1, (cw + 1) // 2), max(1, (ch + 1) // 2)), Image.BOX) if gs > 32 else coarse
-    # Half the picture wide: a digit drawn with a fat marker can fill a quarter of it.
-    med = ndimage.median_filter(half, size=max(3, int(0.5 * min(gs, 32)) | 1), mode="reflect")
-    # Polarity: strokes stand out of their local background on one side only; noise and
-    # the edges of shadows fall on both sides.
-    ms = 256
-    if long_side > ms:
-        mw, mh = max(1, round(w * ms / long_side)), max(1, round(h * ms / long_side))
-        mid = _resize_f(g, (mw, mh), Image.BOX)
-    else:
-        mid = g
-    r = mid - _resize_f(med, (mid.shape[1], mid.shape[0]))
-    on_sheet = None
+    # Noise, from differences of neighbouring pixels: strokes and shadows change slowly or
+    # only along their edges, so the median difference is the grain of paper and sensor.
+    step = max(1, h // 256)
+    sigma = 1.4826 * float(np.median(np.abs(np.diff(g[::step], axis=1)))) / np.sqrt(2) + 1e-4
     if sheet is not None:
-        inner = ndimage.binary_erosion(sheet, iterations=1)
-        on_sheet = _resize_f(inner.astype(np.float32), (mid.shape[1], mid.shape[0])) > 0.5
-        r = r * on_sheet
-    sub = r[::2, ::2] if r.size > 20000 else r
-    sigma = 1.4826 * float(np.median(np.abs(sub - np.median(sub)))) + 1e-4
-    t = max(4 * sigma, 0.04)
-    neg = float(-r[r < -t].sum())
-    pos = float(r[r > t].sum())
-    inverted = neg >= pos  # dark ink on light paper
-    if not inverted:
-        sheet = None
+        inverted = True  # writing on a sheet of paper is darker than the paper
+    else:
+        # Polarity: the picture's edge is background; ink lies far from it on one side,
+        # while light and shadow spread both ways, and less far.
+        ms = 256
+        if long_side > ms:
+            mw, mh = max(1, round(w * ms / long_side)), max(1, round(h * ms / long_side))
+            mid = _resize_f(g, (mw, mh), Image.BOX)
+        else:
+            mid = g
+        e = max(1, min(mid.shape) // 64)
+        ring = np.concatenate([mid[:e].ravel(), mid[-e:].ravel(), mid[:, :e].ravel(), mid[:, -e:].ravel()])
+        edge = float(np.median(ring))
+        lo, hi = np.percentile(mid, [0.05, 99.95])
+        inverted = bool(edge - lo >= hi - edge)  # dark ink on light paper
     # Continue the picture's slope past its edges: with a plain mirror, closing a gradient
     # leaves the darkest corner too bright by the gradient over a whole window.
     padded = np.pad(coarse, k, mode="reflect", reflect_type="odd")
@@ -367,8 +361,9 @@ def _ink_map(g):
         level = float(np.median(bg))
         floor = max(5 * sigma / max(1 - level, 0.15), 0.08)
     if sheet is not None:
-        inner = ndimage.binary_erosion(sheet, iterations=1)
-        ink = ink * (_resize_f(inner.astype(np.float32), (w, h)) > 0.5)
+        # Only what lies on the sheet, a cell in from its edge.
+        inner = ndimage.binary_erosion(sheet, iterations=1).astype(np.float32)
+        ink = ink * (_resize_f(inner, (w, h)) > 0.5)
     return ink, inverted, floor
 
 
