@@ -65,7 +65,8 @@ def test_it_asks_the_model_once_for_all_files(monkeypatch):
 
     monkeypatch.setattr(ml.predict, "get_predictor", lambda: Fake())
     lines = _run(SEVEN, NUMBER, BLANK, SEVEN)
-    assert calls == [1 + 4 + 1]
+    # One call: every digit, plus the other cuts of any group that might be touching digits.
+    assert len(calls) == 1 and calls[0] >= 1 + 4 + 1
     assert [line.split()[1] for line in lines] == ["1", "1111", "error:", "1"]
 
 
