@@ -18,8 +18,8 @@ urlpatterns = [
     path("p/<str:prediction_id>/delete", views.delete_one, name="recognizer-delete"),
     # Stored pictures, served by id with their own content type
     path("media/<str:prediction_id>/upload", views.upload_file, name="recognizer-upload"),
-    path("media/<str:prediction_id>/thumb.png", views.thumb, name="recognizer-thumb"),
-    path("media/<str:prediction_id>/input.png", views.model_input, name="recognizer-input"),
+    path("media/<str:prediction_id>/thumb.png", views.stored_image, {"kind": "thumb"}, name="recognizer-thumb"),
+    path("media/<str:prediction_id>/input.png", views.stored_image, {"kind": "input"}, name="recognizer-input"),
     # Operator
     path("dashboard/", views.dashboard_page, name="recognizer-dashboard"),
     path("dashboard/plots/<str:name>", views.model_plot, name="recognizer-plot"),

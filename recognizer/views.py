@@ -172,19 +172,15 @@ def upload_file(request, prediction_id):
     return response
 
 
-@require_GET
-def thumb(request, prediction_id):
-    data = history.image(prediction_id, "thumb")
-    if data is None:
-        raise Http404("No thumbnail yet.")
-    return _image_response(data, "image/png")
+MISSING_IMAGE = {"thumb": "No thumbnail yet.", "input": "Not recognised yet."}
 
 
 @require_GET
-def model_input(request, prediction_id):
-    data = history.image(prediction_id, "input")
+def stored_image(request, prediction_id, kind):
+    """The upload's thumbnail or the 28x28 input the model saw, both PNGs kept in Redis."""
+    data = history.image(prediction_id, kind)
     if data is None:
-        raise Http404("Not recognised yet.")
+        raise Http404(MISSING_IMAGE[kind])
     return _image_response(data, "image/png")
 
 

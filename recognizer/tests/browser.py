@@ -1,14 +1,10 @@
 """Fixtures for end-to-end tests in a real Chromium: the live server, a worker process that
 loads the shipped model, and pages that collect console errors."""
 import os
-import subprocess
-import sys
-import time
 
-import django_rq
 import pytest
-from django.conf import settings
-from rq import Worker
+
+from .workers import spawn_worker, stop_workers
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -23,27 +19,15 @@ def worker_process(redis_conn, tmp_path_factory):
     Each test's flush of Redis drops the worker's registration, not the worker, which keeps
     taking jobs from the queue.
     """
-    log = tmp_path_factory.mktemp("worker") / "worker.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "rqworker", "default"],
-            cwd=settings.BASE_DIR, env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT,
-        )
-    queue = django_rq.get_queue("default")
-    deadline = time.monotonic() + 60
-    while Worker.count(queue=queue) == 0:
-        assert process.poll() is None, log.read_text()
-        assert time.monotonic() < deadline, "worker did not start"
-        time.sleep(0.1)
+    process = spawn_worker(tmp_path_factory.mktemp("worker") / "worker.log")
     yield process
-    process.terminate()
-    process.wait(20)
+    stop_workers([process])
 
 
 @pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
-        pytest.skip(f"No Chromium at {CHROMIUM}")
+        pytest.fail(f"No Chromium at {CHROMIUM}: install Debian's chromium package (.ci/run does).")
     from playwright.sync_api import sync_playwright
 
     # Playwright's sync API keeps an event loop in this thread; the test's own database calls

@@ -8,6 +8,8 @@ from PIL import Image
 
 from ml.data import load_mnist
 
+from .workers import spawn_worker, stop_workers
+
 
 @pytest.fixture(scope="session")
 def redis_conn():
@@ -62,41 +64,12 @@ def run_worker():
 def start_worker(tmp_path):
     """Start real `manage.py rqworker` processes; each call returns (process, log path) once the
     worker has registered (its model loaded). All are stopped after the test."""
-    import os
-    import subprocess
-    import sys
-    import time
-
-    from django.conf import settings
-    from rq import Worker
-
     started = []
 
     def start(*extra_args, env=None):
         log = tmp_path / f"worker-{len(started)}.log"
-        before = {w.name for w in Worker.all(connection=django_rq.get_connection("default"))}
-        with log.open("w") as out:
-            process = subprocess.Popen(
-                [sys.executable, "manage.py", "rqworker", "default", *extra_args],
-                cwd=settings.BASE_DIR, env={**os.environ, **(env or {})},
-                stdout=out, stderr=subprocess.STDOUT,
-            )
-        started.append(process)
-        deadline = time.monotonic() + 90
-        while True:
-            now = {w.name for w in Worker.all(connection=django_rq.get_connection("default"))}
-            if now - before:
-                return process, log
-            assert process.poll() is None, log.read_text()
-            assert time.monotonic() < deadline, "worker did not start"
-            time.sleep(0.05)
+        started.append(spawn_worker(log, *extra_args, env=env))
+        return started[-1], log
 
     yield start
-    for process in started:
-        if process.poll() is None:
-            process.terminate()
-    for process in started:
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    stop_workers(started)

@@ -1,33 +1,11 @@
 """?wait=N answers the finished records from a separate worker process that loads the model once."""
-import os
-import subprocess
-import sys
-import time
-
-import django_rq
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rq import Worker
 
 
 @pytest.fixture
-def worker_process(tmp_path):
-    log = tmp_path / "worker.log"
-    with log.open("w") as out:
-        process = subprocess.Popen(
-            [sys.executable, "manage.py", "rqworker", "default"],
-            cwd=settings.BASE_DIR, env=dict(os.environ), stdout=out, stderr=subprocess.STDOUT,
-        )
-    queue = django_rq.get_queue("default")
-    deadline = time.monotonic() + 60
-    while Worker.count(queue=queue) == 0:
-        assert process.poll() is None, log.read_text()
-        assert time.monotonic() < deadline, "worker did not start"
-        time.sleep(0.1)
-    yield process, log
-    process.terminate()
-    process.wait(20)
+def worker_process(start_worker):
+    return start_worker()
 
 
 def test_it_waits_for_the_answer(client, digit_images, worker_process):
