@@ -14,6 +14,7 @@ import time
 import uuid
 
 import django_rq
+from redis.commands.core import Script
 from django.conf import settings
 
 STATUSES = ("queued", "started", "finished", "failed")
@@ -82,34 +83,36 @@ def create(prediction_id, *, filename, stored, content_type, size_bytes, source=
     pipe.zadd(_key("index"), {prediction_id: now})
     pipe.zadd(_key("status", "queued"), {prediction_id: now})
     pipe.execute()
-    return get(prediction_id)
 
 
-def _move(pipe, prediction_id, status, created_at):
-    for other in STATUSES:
-        if other != status:
-            pipe.zrem(_key("status", other), prediction_id)
-    pipe.zadd(_key("status", status), {prediction_id: created_at})
+# A status change in one round trip and atomically: the record's hash, its status index, its
+# digit index and its images change together, and not at all when the record was deleted
+# meanwhile (a late worker must not resurrect half a record).
+# KEYS: record, the four status indexes, the new status index, digit index or '', thumb, input.
+# ARGV: id, thumb PNG or '', input PNG or '', then field/value pairs.
+_UPDATE = Script(None, b"""
+local created = redis.call('HGET', KEYS[1], 'created_at')
+if not created then return 0 end
+redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+for i = 2, 5 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+redis.call('ZADD', KEYS[6], created, ARGV[1])
+if KEYS[7] ~= '' then redis.call('ZADD', KEYS[7], created, ARGV[1]) end
+if ARGV[2] ~= '' then redis.call('SET', KEYS[8], ARGV[2]) end
+if ARGV[3] ~= '' then redis.call('SET', KEYS[9], ARGV[3]) end
+return 1
+""")
 
 
 def _update(prediction_id, status, fields, images=None, digit=None):
-    """Write a status change atomically; ignore ids whose record was deleted meanwhile."""
-    conn = connection()
-    created = conn.hget(_key("rec", prediction_id), "created_at")
-    if created is None:
-        return False
-    created_at = float(created)
-    pipe = conn.pipeline()
-    fields = {"status": status, **fields}
-    pipe.hset(_key("rec", prediction_id), mapping={k: _encode(v) for k, v in fields.items()})
-    _move(pipe, prediction_id, status, created_at)
-    for name, data in (images or {}).items():
-        if data:
-            pipe.set(_key("rec", prediction_id, name), data)
-    if digit is not None:
-        pipe.zadd(_key("digit", digit), {prediction_id: created_at})
-    pipe.execute()
-    return True
+    """Write a status change; False when the record no longer exists."""
+    images = images or {}
+    keys = [_key("rec", prediction_id), *(_key("status", s) for s in STATUSES), _key("status", status),
+            _key("digit", digit) if digit is not None else "",
+            _key("rec", prediction_id, "thumb"), _key("rec", prediction_id, "input")]
+    args = [prediction_id, images.get("thumb") or b"", images.get("input") or b""]
+    for name, value in {"status": status, **fields}.items():
+        args += [name, _encode(value)]
+    return bool(_UPDATE(keys, args, client=connection()))
 
 
 def mark_started(prediction_id):
