@@ -2,7 +2,7 @@
 
   POST /api/predictions            multipart field `image`, one or more files -> 202 (or 200 with ?wait=N)
   GET  /api/predictions/<id>       one record
-  GET  /api/predictions?digit=&status=&page=&page_size=   newest first
+  GET  /api/predictions?digit=&status=&date_from=&date_to=&q=&page=&page_size=   newest first
   GET  /healthz                    200 when Redis answers, 503 otherwise (for load balancers)
 Errors are always {"error": "..."} with a 4xx/503 status.
 """
