@@ -27,6 +27,7 @@ from PIL import Image
 
 from mnistsite import stack
 from mnistsite.embedded_redis import EmbeddedRedis, free_port
+from mnistsite.processes import stop_all
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 RESULTS = BASE_DIR / "bench" / "results.json"
@@ -188,17 +189,6 @@ def wait_http(port, process, timeout=60):
     raise RuntimeError("the web server did not answer in time")
 
 
-def stop(processes):
-    for p in processes:
-        if p.poll() is None:
-            p.terminate()
-    for p in processes:
-        try:
-            p.wait(20)
-        except subprocess.TimeoutExpired:
-            p.kill()
-
-
 @contextmanager
 def our_stack(workers, data_dir, web_concurrency):
     """Redis, `workers` model workers and gunicorn, as `make run` starts them."""
@@ -234,7 +224,7 @@ def our_stack(workers, data_dir, web_concurrency):
         yield {"port": port, "ready_s": ready_s, "workers": processes[:workers], "web": web,
                "redis": redis_server.process}
     finally:
-        stop(processes)
+        stop_all(processes)
         redis_server.stop()
 
 
@@ -250,7 +240,7 @@ def baseline(app, web_processes):
         wait_http(port, web)
         yield {"port": port, "web": web}
     finally:
-        stop([web])
+        stop_all([web])
 
 
 # --- The run --------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from mnistsite.embedded_redis import EmbeddedRedis
+from mnistsite.processes import stop_all
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
@@ -56,14 +57,7 @@ def main():
     children = []
 
     def stop(*_):
-        for child in reversed(children):
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(15)
-            except subprocess.TimeoutExpired:
-                child.kill()
+        stop_all(list(reversed(children)), timeout=15)
         if redis_server:
             redis_server.stop()
 

@@ -8,6 +8,8 @@ import django_rq
 from django.conf import settings
 from rq import Worker
 
+from mnistsite.processes import stop_all
+
 
 def _names():
     return {w.name for w in Worker.all(connection=django_rq.get_connection("default"))}
@@ -31,11 +33,4 @@ def spawn_worker(log, *extra_args, env=None, timeout=90):
 
 
 def stop_workers(processes):
-    for process in processes:
-        if process.poll() is None:
-            process.terminate()
-    for process in processes:
-        try:
-            process.wait(20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+    stop_all(processes)
