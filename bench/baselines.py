@@ -1,6 +1,6 @@
 """Two synchronous designs to measure the queued one against, as WSGI apps for gunicorn.
 
-  per_request_app   the seed report's design: the view loads the Keras model for every request
+  per_request_app   the naive design of many MNIST demos: the view loads the Keras model for every request
   loaded_once_app   a synchronous view with the model loaded once per process
 
 Both answer POST (multipart, field `image`, one file) with {"digit": d} and use the same
@@ -44,7 +44,7 @@ def _answer(environ, start_response, predictor_factory):
 
 
 class _KerasPredict:
-    """What the seed code did per request: load the saved model, then `model.predict`."""
+    """The naive design, per request: load the saved model, then `model.predict`."""
 
     def __init__(self):
         import keras
