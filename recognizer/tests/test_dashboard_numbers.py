@@ -1,7 +1,6 @@
 """The dashboard's statistics: feedback accuracy, confused pairs, latency, charts, model card."""
-import time
-
 import pytest
+from django.utils import timezone
 
 from recognizer import dashboard, history
 
@@ -26,11 +25,12 @@ def test_it_computes_latency_percentiles():
 
 
 def test_it_counts_predictions_per_hour_and_confidence_band():
-    now = time.time()
-    make_record(digit=1, confidence=0.95, created_at=now - 60)
-    make_record(digit=1, confidence=0.42, created_at=now - 3 * 3600)
+    # Half past the hour, so "a minute ago" is in the current hour whenever the test runs.
+    now = timezone.now().replace(minute=30, second=0, microsecond=0)
+    make_record(digit=1, confidence=0.95, created_at=now.timestamp() - 60)
+    make_record(digit=1, confidence=0.42, created_at=now.timestamp() - 3 * 3600)
     recent = history.recent()
-    hours = dashboard.per_hour(recent)
+    hours = dashboard.per_hour(recent, now=now)
     assert len(hours) == 24 and sum(n for _, n in hours) == 2 and hours[-1][1] == 1
     bands = dict(dashboard.confidence_histogram(recent))
     assert bands["90"] == 1 and bands["40"] == 1
