@@ -11,7 +11,7 @@ from email.parser import BytesParser
 from email.policy import HTTP
 
 from ml.predict import MODEL_PATH
-from ml.preprocess import ImageRejected
+from ml.decode import ImageRejected
 from ml.recognise import recognise
 
 

@@ -5,7 +5,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from PIL import Image
 
-from ml.preprocess import ImageRejected, preprocess
+from ml.decode import ImageRejected
+from ml.preprocess import preprocess
 
 # Below this (the least sure digit's top probability) the answer is shown as a guess.
 LOW_CONFIDENCE = 0.80
@@ -51,8 +52,8 @@ class Recognition:
 
 
 class NoDigitFound(ImageRejected):
-    def __init__(self, message="No digit found in the picture", status=422):
-        super().__init__(message, status=status)
+    def __init__(self, message="No digit found in the picture", status=422, code="no_digit", **params):
+        super().__init__(message, status=status, code=code, **params)
 
 
 def _default_predictor():

@@ -1,17 +1,7 @@
 """Uploaded pictures on disk, named by prediction id: a user's filename never becomes a path."""
 from django.conf import settings
 
-# Pillow format name -> (extension, content type) for the formats people upload.
-FORMATS = {
-    "PNG": ("png", "image/png"),
-    "JPEG": ("jpg", "image/jpeg"),
-    "MPO": ("jpg", "image/jpeg"),
-    "GIF": ("gif", "image/gif"),
-    "WEBP": ("webp", "image/webp"),
-    "BMP": ("bmp", "image/bmp"),
-    "TIFF": ("tif", "image/tiff"),
-}
-
+from ml.decode import FORMATS
 
 def upload_dir():
     path = settings.MEDIA_ROOT / "uploads"

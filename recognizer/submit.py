@@ -11,7 +11,7 @@ from PIL import Image
 from rq import Callback
 from rq.results import Result
 
-from ml.preprocess import ImageRejected, check_upload
+from ml.decode import ImageRejected, check_upload
 
 from . import history, reconcile, storage
 

@@ -2,7 +2,7 @@
 import logging
 import time
 
-from ml.preprocess import ImageRejected
+from ml.decode import ImageRejected
 from ml.recognise import input_png, recognise_many
 
 from rq.exceptions import AbandonedJobError

@@ -6,7 +6,8 @@ import zlib
 import pytest
 from PIL import Image
 
-from ml.preprocess import ImageRejected, check_upload, preprocess
+from ml.decode import ImageRejected, check_upload
+from ml.preprocess import preprocess
 
 
 def _png(size=(64, 64)):

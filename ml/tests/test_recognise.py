@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from ml.preprocess import ImageRejected
+from ml.decode import ImageRejected
 from ml.recognise import LOW_CONFIDENCE, NoDigitFound, Recognition, input_png, recognise, recognise_many
 
 IMAGES = Path(__file__).parent / "fixtures" / "images"

@@ -19,7 +19,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-        from ml.preprocess import ImageRejected
+        from ml.decode import ImageRejected
         from ml.recognise import recognise_many
 
         files = options["files"]
@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
     @staticmethod
     def _line(name, result, as_json):
-        from ml.preprocess import ImageRejected
+        from ml.decode import ImageRejected
 
         if isinstance(result, ImageRejected):
             if as_json:
