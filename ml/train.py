@@ -182,6 +182,8 @@ def main(argv=None):
 
     metrics = {
         "model": args.model,
+        # How this file was made, so a figure can be traced to its run and its budget.
+        "command": " ".join(["python -m ml.train", *(argv if argv is not None else sys.argv[1:])]).strip(),
         **results,
         "parameters": int(shipped.count_params()),
         "file_size_bytes": model_path.stat().st_size,
@@ -232,7 +234,11 @@ def record_baseline(kind, metrics, path=ARTIFACTS / "baselines.json"):
         "single_image_ms_median": metrics["speed"]["single_image_ms_median"],
         "batched_images_per_s": metrics["speed"]["batched_images_per_s"],
         "epochs_run": metrics["epochs_run"],
+        "epochs_max": metrics["epochs_max"],
+        "best_epoch": metrics["best_epoch"],
+        "augmentation": metrics["augmentation"],
         "training_time_s": metrics["training_time_s"],
+        "command": metrics["command"],
     }
     path.write_text(json.dumps(rows, indent=2, sort_keys=True) + "\n")
 
