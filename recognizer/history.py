@@ -19,7 +19,7 @@ from django.conf import settings
 
 STATUSES = ("queued", "started", "finished", "failed")
 # Stored as JSON text in the hash; everything else is a plain string.
-JSON_FIELDS = ("probabilities", "digits")
+JSON_FIELDS = ("probabilities", "digits", "error_params")
 FLOAT_FIELDS = ("confidence", "created_at", "started_at", "finished_at", "duration_ms",
                 "corrected_at")
 INT_FIELDS = ("digit", "size_bytes", "correction")
@@ -58,7 +58,7 @@ def _decode(raw):
         record[name] = int(record[name]) if record.get(name) else None
     for name in BOOL_FIELDS:
         record[name] = record.get(name) == "1"
-    for name in ("number", "error", "job_id", "stored", "content_type"):
+    for name in ("number", "error", "error_code", "hint", "job_id", "stored", "content_type"):
         record[name] = record.get(name) or None
     return record
 
@@ -120,8 +120,10 @@ def mark_started(prediction_id):
 
 
 def mark_finished(prediction_id, *, answers, number, digit, confidence, probabilities,
-                  low_confidence, inverted, duration_ms, thumb=None, input_png=None):
-    """Store the model's answer; `answers` is one dict per digit found, left to right."""
+                  low_confidence, inverted, duration_ms, thumb=None, input_png=None, hint=None):
+    """Store the model's answer; `answers` is one dict per digit found, left to right.
+
+    `hint` is the code of a likely cause of an unsure answer (see recognizer.messages.HINTS)."""
     fields = {
         "finished_at": time.time(),
         "digit": digit,
@@ -133,13 +135,15 @@ def mark_finished(prediction_id, *, answers, number, digit, confidence, probabil
         "inverted": inverted,
         "duration_ms": round(duration_ms, 3),
         "error": "",
+        "hint": hint,
     }
     images = {"thumb": thumb, "input": input_png}
     return _update(prediction_id, "finished", fields, images=images, digit=digit)
 
 
-def mark_failed(prediction_id, error, *, duration_ms=None, thumb=None):
-    fields = {"finished_at": time.time(), "error": error}
+def mark_failed(prediction_id, error, *, duration_ms=None, thumb=None, code=None, params=None):
+    """`error` is the English text; `code` and `params` let pages say it in the reader's language."""
+    fields = {"finished_at": time.time(), "error": error, "error_code": code, "error_params": params or None}
     if duration_ms is not None:
         fields["duration_ms"] = round(duration_ms, 3)
     return _update(prediction_id, "failed", fields, images={"thumb": thumb})

@@ -23,13 +23,10 @@ from rq.registry import StartedJobRegistry
 from rq.worker import Worker
 
 from . import history
+from .messages import INTERNAL_ERROR, JOB_LOST, TIMED_OUT, WORKER_STOPPED, code_of  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
 
-WORKER_STOPPED = "The worker stopped while recognising this picture; please upload it again."
-JOB_LOST = "This picture's job was lost before it was recognised; please upload it again."
-TIMED_OUT = "Recognising this picture took too long and was stopped; please try a smaller picture."
-INTERNAL_ERROR = "Something went wrong while reading this picture. It has been logged; please try again."
 PENDING = ("queued", "started")
 # Slack on top of the job timeout before a pending record is looked at: a busy queue is normal.
 GRACE_SECONDS = 30
@@ -71,7 +68,7 @@ def _fail_records(record_ids, message):
     for prediction_id in record_ids:
         record = history.get(prediction_id)
         if record and record["status"] in PENDING:
-            history.mark_failed(prediction_id, message)
+            history.mark_failed(prediction_id, message, code=code_of(message))
 
 
 def is_overdue(record, now=None):

@@ -10,7 +10,8 @@ from rq.timeouts import JobTimeoutException
 
 from . import history, retention
 from .images import thumbnail_png
-from .reconcile import INTERNAL_ERROR, PENDING, TIMED_OUT, WORKER_STOPPED
+from .messages import INTERNAL_ERROR, TIMED_OUT, WORKER_STOPPED, code_of
+from .reconcile import PENDING
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +31,7 @@ def recognise_batch(prediction_ids, images):
     except Exception:
         # Failures are data: the record says so, the traceback goes to RQ's failed registry.
         for prediction_id in prediction_ids:
-            history.mark_failed(prediction_id, INTERNAL_ERROR)
+            history.mark_failed(prediction_id, INTERNAL_ERROR, code="internal_error")
         raise
     per_image_ms = (time.perf_counter() - started) * 1000 / max(len(images), 1)
     summary = {}
@@ -42,8 +43,9 @@ def recognise_batch(prediction_ids, images):
 def _record(prediction_id, data, result, duration_ms):
     thumb = thumbnail_png(data)
     if isinstance(result, ImageRejected):
-        history.mark_failed(prediction_id, str(result), duration_ms=duration_ms, thumb=thumb)
-        return {"status": "failed", "error": str(result)}
+        history.mark_failed(prediction_id, str(result), duration_ms=duration_ms, thumb=thumb,
+                            code=result.code, params=result.params)
+        return {"status": "failed", "error": str(result), "code": result.code}
     answers = [
         {
             "digit": a.digit,
@@ -65,6 +67,7 @@ def _record(prediction_id, data, result, duration_ms):
         duration_ms=duration_ms,
         thumb=thumb,
         input_png=input_png(result.inputs),
+        hint=getattr(result, "hint", None),
     )
     return {"status": "finished", "number": result.number}
 
@@ -84,7 +87,7 @@ def job_failed(job, connection, exc_type, exc_value, traceback):
     for prediction_id in ids if isinstance(ids, list) else [ids]:
         record = history.get(prediction_id)
         if record and record["status"] in PENDING:
-            history.mark_failed(prediction_id, message)
+            history.mark_failed(prediction_id, message, code=code_of(message))
 
 
 def apply_retention():

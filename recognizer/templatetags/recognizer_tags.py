@@ -51,3 +51,29 @@ def status_label(status):
     from recognizer.forms import STATUS_LABELS
 
     return STATUS_LABELS.get(status, status)
+
+
+@register.filter
+def error_text(record):
+    """A failed record's reason in the reader's language (from its stored code)."""
+    from recognizer import messages
+
+    return messages.of_record(record) if record else ""
+
+
+@register.filter
+def nothing_found(record):
+    """True when the picture was read but held nothing to answer (no digit, too many marks)."""
+    from recognizer import messages
+
+    return bool(record) and messages.nothing_found(record.get("error_code"))
+
+
+@register.filter
+def hint_text(record):
+    """The tip that goes with an unsure answer, in the reader's language, or ''."""
+    from recognizer import messages
+
+    if not record:
+        return ""
+    return messages.hint(record.get("hint") or ("low_confidence" if record.get("low_confidence") else ""))
