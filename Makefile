@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 MODEL ?= cnn
 
-.PHONY: install install-dev run test train evaluate bench clean
+.PHONY: install install-dev run test test-fast train evaluate bench report clean
 
 install: $(VENV)/.installed
 
@@ -29,6 +29,14 @@ run: install
 
 test: install-dev
 	$(PY) -m pytest
+
+# The edit-test loop: everything but the tests marked slow (browser, faults, full test set).
+test-fast: install-dev
+	$(PY) -m pytest -m "not slow" -q
+
+# Rewrites README.md's figure tables from the JSON artifacts that the measuring commands wrote.
+report: install
+	$(PY) -m ml.report
 
 train: install-dev
 	$(PY) -m ml.train --model $(MODEL)

@@ -1,0 +1,157 @@
+"""The README's figures, written from the JSON artifacts that the measuring commands leave.
+
+    python -m ml.report            # rewrite every generated block in README.md
+    python -m ml.report --check    # exit 1 if README.md and the artifacts disagree
+
+Nobody types a figure: each block sits between `<!-- figures:NAME -->` and `<!-- /figures:NAME -->`
+and is replaced wholesale from its artifact. A test runs the check, so a README that drifts from
+its artifacts fails the suite.
+"""
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+ARTIFACTS = ROOT / "ml" / "artifacts"
+BENCH_RESULTS = ROOT / "bench" / "results.json"
+
+BLOCK = re.compile(r"(<!-- figures:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /figures:(?P=name) -->)", re.S)
+
+
+def load(path):
+    return json.loads(Path(path).read_text())
+
+
+def pct(value, digits=2):
+    return f"{100 * value:.{digits}f} %"
+
+
+def num(value):
+    return f"{value:,}"
+
+
+def mb(size_bytes):
+    return f"{size_bytes / 1e6:.2f} MB"
+
+
+def table(header, rows):
+    lines = ["| " + " | ".join(header) + " |", "| " + " | ".join("---" for _ in header) + " |"]
+    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    return "\n".join(lines) + "\n"
+
+
+# ---------------------------------------------------------------------------
+# One function per block: artifact in, Markdown out.
+# ---------------------------------------------------------------------------
+
+def model_block():
+    m = load(ARTIFACTS / "metrics.json")
+    speed = m["speed"]
+    rows = [
+        (f"Test accuracy ({num(m['test_size'])} MNIST test images)",
+         f"**{pct(m['test_accuracy'])}** ({m['test_errors']} errors)"),
+        ("Parameters, file", f"{num(m['parameters'])}, {mb(m['file_size_bytes'])}"),
+        ("Training", f"{m['training_time_s'] / 60:.1f} min on {m['cpu_count']} CPU cores, "
+                     f"{m['epochs_run']} of at most {m['epochs_max']} epochs (best: {m['best_epoch']}), "
+                     f"{num(m['train_size'])} training and {num(m['validation_size'])} validation images"),
+        ("One image (median, p95), in-process", f"{speed['single_image_ms_median']} ms, {speed['single_image_ms_p95']} ms"),
+        (f"Batches of {num(speed['batch_size'])}", f"{num(round(speed['batched_images_per_s']))} images/s"),
+    ]
+    served = m.get("served")
+    if served:
+        rows.append((f"Served runtime ({served['runtime']}), test accuracy",
+                     f"{pct(served['test_accuracy'])} ({served['test_errors']} errors)"))
+        if "single_image_ms_median" in served:
+            rows.append((f"Served runtime, one image (median); batches of {num(served['batch_size'])}",
+                         f"{served['single_image_ms_median']} ms; "
+                         f"{num(round(served['batched_images_per_s']))} images/s"))
+    return table(("", ""), rows)
+
+
+BASELINE_NAMES = {
+    "softmax": "softmax regression",
+    "mlp": "MLP, one hidden layer of 512",
+    "lenet": "LeNet-style (2 conv + fc1024 + dropout)",
+    "cnn": "**shipped CNN**",
+}
+
+
+def baselines_block():
+    rows_by_kind = load(ARTIFACTS / "baselines.json")
+    shipped = load(ARTIFACTS / "metrics.json")
+    # The shipped model's own row comes from its metrics, so both tables show one run.
+    rows_by_kind["cnn"] = {
+        "test_accuracy": shipped["test_accuracy"],
+        "parameters": shipped["parameters"],
+        "file_size_bytes": shipped["file_size_bytes"],
+        "single_image_ms_median": shipped["speed"]["single_image_ms_median"],
+        "epochs_run": shipped["epochs_run"],
+        "epochs_max": shipped["epochs_max"],
+        "augmentation": shipped["augmentation"],
+    }
+    rows = []
+    for kind in ("softmax", "mlp", "lenet", "cnn"):
+        r = rows_by_kind[kind]
+        rows.append((BASELINE_NAMES[kind], pct(r["test_accuracy"]), num(r["parameters"]), mb(r["file_size_bytes"]),
+                     r["single_image_ms_median"], f"{r['epochs_run']} of {r.get('epochs_max', '?')}",
+                     "yes" if r.get("augmentation") else "no"))
+    return table(("model", "test accuracy", "parameters", "file", "ms/image", "epochs (run of budget)",
+                  "augmented"), rows)
+
+
+def corpus_block():
+    c = load(ARTIFACTS / "corpus_results.json")
+    rows = []
+    for case in c["cases"]:
+        label = f"*harder:* {case['label']}" if case.get("hard") else case["label"]
+        rows.append((label, case["n"], pct(case["ours"], 0), pct(case["naive"], 0)))
+    o = c["overall"]
+    rows.append((f"**overall ({num(o['n'])})**", "", f"**{pct(o['ours'], 1)}**", f"**{pct(o['naive'], 1)}**"))
+    return table(("case", "pictures", "ours", "naive"), rows)
+
+
+def speed_block():
+    s = load(ARTIFACTS / "preprocess_speed.json")
+    rows = [(k["label"], k["n"], f"{k['p50_ms']:.1f} ms") for k in s["kinds"]]
+    return table(("picture", "runs", "preprocessing p50"), rows)
+
+
+RENDERERS = {
+    "model": model_block,
+    "baselines": baselines_block,
+    "corpus": corpus_block,
+    "preprocess_speed": speed_block,
+}
+
+
+def render(text):
+    """README text with every generated block rewritten from its artifact."""
+    def replace(match):
+        name = match.group("name")
+        if name not in RENDERERS:
+            raise KeyError(f"README.md has a figures block '{name}' that nothing writes")
+        return match.group(1) + RENDERERS[name]() + match.group(4)
+
+    return BLOCK.sub(replace, text)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--check", action="store_true", help="only compare; exit 1 when README.md is out of date")
+    args = ap.parse_args(argv)
+    current = README.read_text()
+    fresh = render(current)
+    if args.check:
+        if fresh != current:
+            print("README.md's figures differ from the artifacts; run `make report`.", file=sys.stderr)
+            return 1
+        return 0
+    README.write_text(fresh)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
