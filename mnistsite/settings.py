@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import dj_database_url
 import redis
 
 from django.core.exceptions import ImproperlyConfigured
@@ -33,6 +34,17 @@ def envint(name, default):
         return int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}.") from None
+
+
+def envsecret(name, default=""):
+    """A secret from `NAME_FILE` (a path, as Kubernetes and Docker mount secrets) or from `NAME`."""
+    path = os.environ.get(f"{name}_FILE")
+    if path:
+        try:
+            return Path(path).read_text().strip()
+        except OSError as exc:
+            raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {exc.strerror}.") from None
+    return os.environ.get(name) or default
 
 
 def envlist(name, default):
@@ -135,13 +147,19 @@ TEMPLATES = [
     },
 ]
 
-# SQLite holds only users, sessions and admin logs; predictions live in Redis.
-DATABASES = {
-    "default": {
-        "ENGINE": "django.db.backends.sqlite3",
-        "NAME": os.environ.get("SQLITE_PATH") or DATA_DIR / "db.sqlite3",
+# The database holds only users, sessions and admin logs; predictions live in Redis. SQLite by
+# default; DATABASE_URL (postgres://user:password@host:5432/name) where several web hosts share logins.
+DATABASE_URL = envsecret("DATABASE_URL")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=envint("DATABASE_CONN_MAX_AGE", 60),
+                                                  conn_health_checks=True)}
+else:
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": os.environ.get("SQLITE_PATH") or DATA_DIR / "db.sqlite3",
+        }
     }
-}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [
@@ -165,8 +183,26 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
-# Uploaded pictures, named by prediction id (never by the user's filename).
+# Uploaded pictures, named by prediction id (never by the user's filename), under uploads/ of the
+# default storage: MEDIA_ROOT on local disk, or with S3_BUCKET set an S3-compatible object store
+# that every web host and worker share.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
+S3_BUCKET = os.environ.get("S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": S3_BUCKET,
+        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
+        "region_name": os.environ.get("S3_REGION") or None,
+        # Unset keys leave boto3 to its own chain (instance role, AWS_* variables, ~/.aws).
+        "access_key": envsecret("S3_ACCESS_KEY_ID") or None,
+        "secret_key": envsecret("S3_SECRET_ACCESS_KEY") or None,
+        "location": os.environ.get("S3_PREFIX", ""),
+        # "path" for servers that have no per-bucket host names (MinIO, a local test server).
+        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
+        # Pictures are served through our own views, never by a public bucket URL.
+        "default_acl": None,
+        "querystring_auth": True,
+    }}
 
 LOGIN_URL = "admin:login"
 
