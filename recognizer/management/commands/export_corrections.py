@@ -1,7 +1,5 @@
 """Write corrected uploads as extra training data: `manage.py export_corrections DIR`."""
-import sys
-
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import ConnectionError as RedisConnectionError
 
 from recognizer import corrections
@@ -18,6 +16,5 @@ class Command(BaseCommand):
         try:
             written = corrections.export(directory)
         except RedisConnectionError as exc:
-            self.stderr.write(f"Cannot reach Redis: {exc}")
-            sys.exit(1)
+            raise CommandError(f"Cannot reach Redis: {exc}") from None
         self.stdout.write(f"Wrote {written} labelled images to {directory}")
