@@ -4,14 +4,19 @@ Keys, under HISTORY_PREFIX (default "mnist"):
   {p}:rec:{id}          hash    one prediction record (see FIELDS)
   {p}:rec:{id}:thumb    string  small PNG thumbnail of the upload
   {p}:rec:{id}:input    string  PNG of the 28x28 image(s) the model saw
+  {p}:rec:{id}:explain  string  PNG heat map over those images: which pixels drove the answer
   {p}:index             zset    every id, scored by creation time, so pages never scan keys
   {p}:status:{status}   zset    ids per status, same score
   {p}:digit:{d}         zset    ids of finished single-digit answers, per digit
   {p}:corrected         zset    ids a person gave feedback on (field `correction`), same score
+  {p}:counters          hash    running totals since the start, for /metrics (never pruned)
+  {p}:owner:{owner}     zset    ids uploaded by one visitor (a browser session or the API token)
+  {p}:hits:{name}:{who} string  a rate limit's counter for one window (expires with it)
 """
 import json
+import re
+import secrets
 import time
-import uuid
 
 import django_rq
 from redis.commands.core import Script
@@ -34,8 +39,19 @@ def _key(*parts):
     return ":".join((settings.HISTORY_PREFIX, *map(str, parts)))
 
 
+# 128 random bits: a prediction is reachable by whoever holds its link, so ids must not be
+# guessable. Older records have 64-bit ids (16 hex digits); they stay readable.
+ID_PATTERN = re.compile(r"[0-9a-f]{32}|[0-9a-f]{16}")
+
+
 def new_id():
-    return uuid.uuid4().hex[:16]
+    return secrets.token_hex(16)
+
+
+def valid_id(prediction_id):
+    """True for a string shaped like one of our ids; checked before any Redis call, so that a
+    crafted id (`<id>:thumb`) can never address another key."""
+    return isinstance(prediction_id, str) and ID_PATTERN.fullmatch(prediction_id) is not None
 
 
 def _encode(value):
@@ -58,14 +74,25 @@ def _decode(raw):
         record[name] = int(record[name]) if record.get(name) else None
     for name in BOOL_FIELDS:
         record[name] = record.get(name) == "1"
-    for name in ("number", "error", "error_code", "hint", "job_id", "stored", "content_type"):
+    for name in ("number", "error", "error_code", "hint", "job_id", "stored", "content_type", "owner",
+                 "corrected_by"):
         record[name] = record.get(name) or None
     return record
 
 
+def transaction():
+    """A MULTI/EXEC pipeline: what is queued on it is written all together or not at all."""
+    pipe = connection().pipeline(transaction=True)
+    pipe.multi()
+    return pipe
+
+
 def create(prediction_id, *, filename, stored, content_type, size_bytes, source="upload",
-           job_id=None):
-    """Record a new upload as queued and index it by time."""
+           job_id=None, owner=None, pipeline=None):
+    """Record a new upload as queued and index it by time (and by its owner, when known).
+
+    With `pipeline` (see transaction()), the writes are queued there for the caller to execute.
+    """
     now = time.time()
     fields = {
         "id": prediction_id,
@@ -77,28 +104,33 @@ def create(prediction_id, *, filename, stored, content_type, size_bytes, source=
         "status": "queued",
         "created_at": now,
         "job_id": job_id,
+        "owner": owner,
     }
-    pipe = connection().pipeline()
+    pipe = pipeline if pipeline is not None else connection().pipeline()
     pipe.hset(_key("rec", prediction_id), mapping={k: _encode(v) for k, v in fields.items()})
     pipe.zadd(_key("index"), {prediction_id: now})
     pipe.zadd(_key("status", "queued"), {prediction_id: now})
-    pipe.execute()
+    if owner:
+        pipe.zadd(_key("owner", owner), {prediction_id: now})
+    if pipeline is None:
+        pipe.execute()
 
 
 # A status change in one round trip and atomically: the record's hash, its status index, its
 # digit index and its images change together, and not at all when the record was deleted
 # meanwhile (a late worker must not resurrect half a record).
-# KEYS: record, the four status indexes, the new status index, digit index or '', thumb, input.
-# ARGV: id, thumb PNG or '', input PNG or '', then field/value pairs.
+# KEYS: record, the four status indexes, the new status index, digit index or '', thumb, input,
+# explain. ARGV: id, thumb PNG or '', input PNG or '', explain PNG or '', then field/value pairs.
 _UPDATE = Script(None, b"""
 local created = redis.call('HGET', KEYS[1], 'created_at')
 if not created then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV, 4))
+redis.call('HSET', KEYS[1], unpack(ARGV, 5))
 for i = 2, 5 do redis.call('ZREM', KEYS[i], ARGV[1]) end
 redis.call('ZADD', KEYS[6], created, ARGV[1])
 if KEYS[7] ~= '' then redis.call('ZADD', KEYS[7], created, ARGV[1]) end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[8], ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('SET', KEYS[9], ARGV[3]) end
+if ARGV[4] ~= '' then redis.call('SET', KEYS[10], ARGV[4]) end
 return 1
 """)
 
@@ -108,8 +140,9 @@ def _update(prediction_id, status, fields, images=None, digit=None):
     images = images or {}
     keys = [_key("rec", prediction_id), *(_key("status", s) for s in STATUSES), _key("status", status),
             _key("digit", digit) if digit is not None else "",
-            _key("rec", prediction_id, "thumb"), _key("rec", prediction_id, "input")]
-    args = [prediction_id, images.get("thumb") or b"", images.get("input") or b""]
+            _key("rec", prediction_id, "thumb"), _key("rec", prediction_id, "input"),
+            _key("rec", prediction_id, "explain")]
+    args = [prediction_id, images.get("thumb") or b"", images.get("input") or b"", images.get("explain") or b""]
     for name, value in {"status": status, **fields}.items():
         args += [name, _encode(value)]
     return bool(_UPDATE(keys, args, client=connection()))
@@ -120,7 +153,8 @@ def mark_started(prediction_id):
 
 
 def mark_finished(prediction_id, *, answers, number, digit, confidence, probabilities,
-                  low_confidence, inverted, duration_ms, thumb=None, input_png=None, hint=None):
+                  low_confidence, inverted, duration_ms, thumb=None, input_png=None, hint=None,
+                  explain_png=None):
     """Store the model's answer; `answers` is one dict per digit found, left to right.
 
     `hint` is the code of a likely cause of an unsure answer (see recognizer.messages.HINTS)."""
@@ -137,7 +171,7 @@ def mark_finished(prediction_id, *, answers, number, digit, confidence, probabil
         "error": "",
         "hint": hint,
     }
-    images = {"thumb": thumb, "input": input_png}
+    images = {"thumb": thumb, "input": input_png, "explain": explain_png}
     return _update(prediction_id, "finished", fields, images=images, digit=digit)
 
 
@@ -150,11 +184,17 @@ def mark_failed(prediction_id, error, *, duration_ms=None, thumb=None, code=None
 
 
 def get(prediction_id):
+    """The record, or None (also for a string that is not an id at all)."""
+    if not valid_id(prediction_id):
+        return None
     raw = connection().hgetall(_key("rec", prediction_id))
     return _decode(raw) if raw else None
 
 
 def get_many(ids):
+    ids = [i for i in ids if valid_id(i)]
+    if not ids:
+        return []
     pipe = connection().pipeline()
     for prediction_id in ids:
         pipe.hgetall(_key("rec", prediction_id))
@@ -162,9 +202,11 @@ def get_many(ids):
 
 
 def image(prediction_id, kind):
-    """The stored 'thumb' or 'input' PNG of a record, or None."""
-    if kind not in ("thumb", "input"):
+    """The stored 'thumb', 'input' or 'explain' PNG of a record, or None."""
+    if kind not in ("thumb", "input", "explain"):
         raise ValueError(kind)
+    if not valid_id(prediction_id):
+        return None
     return connection().get(_key("rec", prediction_id, kind))
 
 
@@ -180,18 +222,45 @@ def _bound(value, default):
     return default if value is None else repr(float(value))
 
 
-def iter_ids(*, digit=None, status=None, since=None, until=None, q=None, chunk=500):
+def _keep(conn, ids, needle, status, digit):
+    """The ids whose record matches a filename needle, a status and a digit (each optional)."""
+    pipe = conn.pipeline()
+    for prediction_id in ids:
+        pipe.hmget(_key("rec", prediction_id), "filename", "status", "digit")
+    kept = []
+    for prediction_id, (name, state, number) in zip(ids, pipe.execute()):
+        if name is None and state is None:
+            continue  # deleted meanwhile
+        if needle and (name is None or needle not in name.decode().casefold()):
+            continue
+        if status is not None and (state or b"").decode() != status:
+            continue
+        if digit is not None and (number or b"").decode() != str(digit):
+            continue
+        kept.append(prediction_id)
+    return kept
+
+
+def iter_ids(*, digit=None, status=None, since=None, until=None, q=None, owner=None, chunk=500):
     """Ids newest first, matching the filters, read from Redis `chunk` at a time.
 
     `since`/`until` are epoch seconds (inclusive); `q` keeps ids whose filename contains it,
-    ignoring case. The walk pages by score rather than by offset, so reading a million ids
-    costs one index lookup per chunk instead of re-skipping everything already read.
+    ignoring case; `owner` keeps one visitor's uploads. The walk pages by score rather than by
+    offset, so reading a million ids costs one index lookup per chunk instead of re-skipping
+    everything already read.
     """
     if digit is not None and status not in (None, "finished"):
         # Only finished records carry a digit, so the digit index already answers both.
         return
     conn = connection()
-    key = _index_key(digit, status)
+    if owner is not None:
+        # One visitor's index is the small one: status and digit are checked record by record.
+        key = _key("owner", owner)
+        check_status = "finished" if digit is not None else status
+        check_digit = digit
+    else:
+        key = _index_key(digit, status)
+        check_status = check_digit = None
     low, high = _bound(since, "-inf"), _bound(until, "+inf")
     needle = q.casefold() if q else None
     skip = set()  # ids at the current upper bound score, already yielded
@@ -203,13 +272,8 @@ def iter_ids(*, digit=None, status=None, since=None, until=None, q=None, chunk=5
         if not fresh:
             return
         ids = [i for i, _ in fresh]
-        if needle:
-            pipe = conn.pipeline()
-            for prediction_id in ids:
-                pipe.hget(_key("rec", prediction_id), "filename")
-            names = pipe.execute()
-            ids = [i for i, name in zip(ids, names)
-                   if name is not None and needle in name.decode().casefold()]
+        if needle or check_status is not None or check_digit is not None:
+            ids = _keep(conn, ids, needle, check_status, check_digit)
         yield from ids
         if len(rows) < want:
             return
@@ -233,21 +297,23 @@ def iter_records(*, chunk=500, **filters):
         yield from get_many(batch)
 
 
-def page(*, digit=None, status=None, offset=0, limit=20, since=None, until=None, q=None):
+def page(*, digit=None, status=None, offset=0, limit=20, since=None, until=None, q=None, owner=None):
     """(total, records) newest first, optionally only one digit, one status, a time range
-    (epoch seconds, inclusive) or filenames containing `q`."""
+    (epoch seconds, inclusive), filenames containing `q` or one owner's uploads."""
     if digit is not None and status is not None and status != "finished":
         return 0, []
-    if q:
-        # A filename search has no index; it walks the (time-bounded) ids in chunks.
+    if q or (owner is not None and (digit is not None or status is not None)):
+        # A filename search has no index, nor do an owner's uploads per status or digit: walk
+        # the (time-bounded) ids in chunks.
         total, ids = 0, []
-        for prediction_id in iter_ids(digit=digit, status=status, since=since, until=until, q=q):
+        for prediction_id in iter_ids(digit=digit, status=status, since=since, until=until, q=q,
+                                      owner=owner):
             if offset <= total < offset + limit:
                 ids.append(prediction_id)
             total += 1
         return total, get_many(ids)
     conn = connection()
-    key = _index_key(digit, status)
+    key = _key("owner", owner) if owner is not None else _index_key(digit, status)
     low, high = _bound(since, "-inf"), _bound(until, "+inf")
     if since is None and until is None:
         total = conn.zcard(key)
@@ -264,18 +330,37 @@ def recent(limit=1000):
     return get_many(ids)
 
 
-def set_correction(prediction_id, digit):
-    """Record what a person says the digit really is, beside (never over) the prediction."""
-    conn = connection()
-    created = conn.hget(_key("rec", prediction_id), "created_at")
-    if created is None:
+# A correction in one atomic step, like the status changes: nothing is written when the record
+# was deleted meanwhile, so a correction cannot bring back half a record.
+# KEYS: record, corrected index. ARGV: id, correction, corrected_at, corrected_by.
+_CORRECT = Script(None, b"""
+local created = redis.call('HGET', KEYS[1], 'created_at')
+if not created then return 0 end
+redis.call('HSET', KEYS[1], 'correction', ARGV[2], 'corrected_at', ARGV[3], 'corrected_by', ARGV[4])
+redis.call('ZADD', KEYS[2], created, ARGV[1])
+return 1
+""")
+
+
+def set_correction(prediction_id, digit, *, by=""):
+    """Record what a person says the digit really is, beside (never over) the prediction, with
+    who said it (`by`) and when; False when the record does not exist."""
+    if not valid_id(prediction_id):
         return False
-    pipe = conn.pipeline()
-    pipe.hset(_key("rec", prediction_id),
-              mapping={"correction": _encode(int(digit)), "corrected_at": _encode(time.time())})
-    pipe.zadd(_key("corrected"), {prediction_id: float(created)})
-    pipe.execute()
-    return True
+    keys = [_key("rec", prediction_id), _key("corrected")]
+    args = [prediction_id, _encode(int(digit)), _encode(time.time()), by]
+    return bool(_CORRECT(keys, args, client=connection()))
+
+
+def hit(name, who, window_seconds):
+    """Count one event for `who` in the current `window_seconds` window; returns the count so far."""
+    window = int(time.time() // window_seconds)
+    key = _key("hits", name, who, window)
+    pipe = connection().pipeline()
+    pipe.incr(key)
+    pipe.expire(key, window_seconds + 1)
+    count, _ = pipe.execute()
+    return count
 
 
 def corrected(limit=1000):
@@ -304,11 +389,15 @@ def counts():
 
 def delete(prediction_id):
     """Remove a record with its images and index entries; returns its stored file name."""
+    if not valid_id(prediction_id):
+        return None
     conn = connection()
-    stored = conn.hget(_key("rec", prediction_id), "stored")
+    stored, owner = conn.hmget(_key("rec", prediction_id), "stored", "owner")
     pipe = conn.pipeline()
+    if owner:
+        pipe.zrem(_key("owner", owner.decode()), prediction_id)
     pipe.delete(_key("rec", prediction_id), _key("rec", prediction_id, "thumb"),
-                _key("rec", prediction_id, "input"))
+                _key("rec", prediction_id, "input"), _key("rec", prediction_id, "explain"))
     pipe.zrem(_key("index"), prediction_id)
     for status in STATUSES:
         pipe.zrem(_key("status", status), prediction_id)
@@ -334,3 +423,20 @@ def prune(*, max_records=None, max_age_seconds=None, now=None):
         if excess > 0:
             doomed.update(i.decode() for i in conn.zrange(_key("index"), 0, excess - 1))
     return [name for name in map(delete, sorted(doomed)) if name]
+
+
+def add_counts(fields):
+    """Add to the running totals in {p}:counters (field -> amount); see recognizer/metrics.py."""
+    pipe = connection().pipeline(transaction=False)
+    for name, amount in fields.items():
+        if isinstance(amount, float):
+            pipe.hincrbyfloat(_key("counters"), name, amount)
+        else:
+            pipe.hincrby(_key("counters"), name, amount)
+    pipe.execute()
+
+
+def read_counts():
+    """The running totals: {field: number}."""
+    raw = connection().hgetall(_key("counters"))
+    return {k.decode(): float(v) for k, v in raw.items()}

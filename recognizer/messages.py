@@ -33,8 +33,8 @@ REASONS = {
     "timed_out": N_("Recognising this picture took too long and was stopped; please try a smaller picture."),
     "worker_stopped": N_("The worker stopped while recognising this picture; please upload it again."),
     "job_lost": N_("This picture's job was lost before it was recognised; please upload it again."),
-    # The browser's own checks, said again by the server for scripts that skip them.
     "gone": N_("This prediction no longer exists."),
+    "busy": N_("The recognizer is busy; your drawing will be read when you finish a stroke."),
 }
 
 # Codes whose file was read but held nothing to answer (worded "nothing found", not "could not be read").

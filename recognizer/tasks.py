@@ -3,12 +3,14 @@ import logging
 import time
 
 from ml.decode import ImageRejected
+from ml.explain import explain
+from ml.predict import get_predictor
 from ml.recognise import input_png, recognise_many
 
 from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
-from . import history, retention
+from . import history, metrics, retention
 from .images import thumbnail_png
 from .messages import INTERNAL_ERROR, TIMED_OUT, WORKER_STOPPED, code_of
 from .reconcile import PENDING
@@ -32,11 +34,13 @@ def recognise_batch(prediction_ids, images):
         # Failures are data: the record says so, the traceback goes to RQ's failed registry.
         for prediction_id in prediction_ids:
             history.mark_failed(prediction_id, INTERNAL_ERROR, code="internal_error")
+        metrics.count_failures("internal_error", len(prediction_ids))
         raise
     per_image_ms = (time.perf_counter() - started) * 1000 / max(len(images), 1)
     summary = {}
     for prediction_id, data, result in zip(prediction_ids, images, results):
         summary[prediction_id] = _record(prediction_id, data, result, per_image_ms)
+    metrics.observe_job(time.perf_counter() - started, summary.values())
     return summary
 
 
@@ -67,9 +71,29 @@ def _record(prediction_id, data, result, duration_ms):
         duration_ms=duration_ms,
         thumb=thumb,
         input_png=input_png(result.inputs),
+        explain_png=explain(get_predictor().predict, result.inputs, [a.digit for a in result.answers]),
         hint=getattr(result, "hint", None),
     )
     return {"status": "finished", "number": result.number}
+
+
+def recognise_live(data):
+    """Recognise a drawing in progress and return the answer; nothing is recorded.
+
+    The page asks after every stroke; the answer goes back through RQ's job result.
+    """
+    result = recognise_many([data])[0]
+    if isinstance(result, ImageRejected):
+        return {"status": "failed", "code": result.code, "params": result.params, "error": str(result)}
+    return {
+        "status": "finished",
+        "number": result.number,
+        "digit": result.digit,
+        "confidence": round(float(result.confidence), 6),
+        "low_confidence": result.low_confidence,
+        "digits": [{"digit": a.digit, "confidence": round(float(a.confidence), 6),
+                    "probabilities": [round(float(p), 6) for p in a.probabilities]} for a in result.answers],
+    }
 
 
 def job_failed(job, connection, exc_type, exc_value, traceback):
@@ -84,10 +108,13 @@ def job_failed(job, connection, exc_type, exc_value, traceback):
     else:
         message = INTERNAL_ERROR
     ids = job.args[0] if job.args else []
+    ended = 0
     for prediction_id in ids if isinstance(ids, list) else [ids]:
         record = history.get(prediction_id)
         if record and record["status"] in PENDING:
-            history.mark_failed(prediction_id, message, code=code_of(message))
+            ended += history.mark_failed(prediction_id, message, code=code_of(message))
+    if ended:
+        metrics.count_failures(code_of(message), ended)
 
 
 def apply_retention():

@@ -20,6 +20,8 @@ urlpatterns = [
     path("media/<str:prediction_id>/upload", views.upload_file, name="recognizer-upload"),
     path("media/<str:prediction_id>/thumb.png", views.stored_image, {"kind": "thumb"}, name="recognizer-thumb"),
     path("media/<str:prediction_id>/input.png", views.stored_image, {"kind": "input"}, name="recognizer-input"),
+    path("media/<str:prediction_id>/explain.png", views.stored_image, {"kind": "explain"},
+         name="recognizer-explain"),
     # Operator
     path("dashboard/", views.dashboard_page, name="recognizer-dashboard"),
     path("dashboard/plots/<str:name>", views.model_plot, name="recognizer-plot"),
@@ -28,4 +30,6 @@ urlpatterns = [
     # JSON API
     path("api/predictions", api.predictions, name="recognizer-api"),
     path("api/predictions/<str:prediction_id>", api.prediction_detail, name="recognizer-api-detail"),
+    # Live guesses while drawing (the upload page's own JSON; CSRF-protected like its forms)
+    path("api/live", views.live_guess, name="recognizer-live"),
 ]

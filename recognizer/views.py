@@ -3,14 +3,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import corrections, dashboard, deletion, export, history, storage
+from . import corrections, dashboard, deletion, export, history, live, messages as reasons, storage
 from .forms import CorrectionForm, HistoryFilterForm, UploadForm
 from .submit import UploadError, read_files, submit
 
@@ -172,7 +172,7 @@ def upload_file(request, prediction_id):
     return response
 
 
-MISSING_IMAGE = {"thumb": "No thumbnail yet.", "input": "Not recognised yet."}
+MISSING_IMAGE = {"thumb": "No thumbnail yet.", "input": "Not recognised yet.", "explain": "Not recognised yet."}
 
 
 @require_GET
@@ -182,6 +182,22 @@ def stored_image(request, prediction_id, kind):
     if data is None:
         raise Http404(MISSING_IMAGE[kind])
     return _image_response(data, "image/png")
+
+
+@never_cache
+@require_POST
+def live_guess(request):
+    """The worker's guess for a drawing in progress (JSON); nothing is written to the history."""
+    upload = request.FILES.get("image")
+    if upload is None or upload.size > settings.MAX_UPLOAD_BYTES:
+        return JsonResponse({"error": reasons.reason("empty" if upload is None else "file_too_large",
+                                                     size_mb=(upload.size if upload else 0) / 1048576,
+                                                     limit_mb=settings.MAX_UPLOAD_BYTES / 1048576)},
+                            status=400 if upload is None else 413)
+    try:
+        return JsonResponse(live.guess(upload.read()))
+    except live.LiveError as exc:
+        return JsonResponse({"error": exc.message, "code": exc.code}, status=exc.status)
 
 
 @staff_member_required
