@@ -87,7 +87,7 @@ if envbool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", HTTPS)
 # Load balancers probe over plain http inside the network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz(/live|/ready)?$", r"^metrics$"]
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = envint("HSTS_SECONDS", 31_536_000 if HTTPS else 0)
@@ -101,6 +101,8 @@ SESSION_COOKIE_HTTPONLY = True
 # When set, /api/* answers only requests with `Authorization: Bearer <API_TOKEN>`, or requests
 # made by this site's own pages (same-origin browser requests); see recognizer/middleware.py.
 API_TOKEN = os.environ.get("API_TOKEN", "")
+# /metrics answers staff, and scrapers sending `Authorization: Bearer <METRICS_TOKEN>` when set.
+METRICS_TOKEN = envsecret("METRICS_TOKEN")
 
 INSTALLED_APPS = [
     "django.contrib.admin",

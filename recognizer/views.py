@@ -163,10 +163,11 @@ def _image_response(data, content_type):
 @require_GET
 def upload_file(request, prediction_id):
     record = _record_or_404(prediction_id)
-    path = storage.path(record.get("stored"))
-    if path is None or not path.exists():
+    # Read through the storage, so any web host serves any picture (local disk or S3).
+    stored = storage.open(record.get("stored"))
+    if stored is None:
         raise Http404("The uploaded file is no longer stored.")
-    response = FileResponse(path.open("rb"), content_type=record["content_type"])
+    response = FileResponse(stored, content_type=record["content_type"])
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Disposition"] = "inline"
     return response
