@@ -15,7 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
-from . import history, reconcile
+from . import history, messages, reconcile
 from .forms import HistoryFilterForm
 from .submit import UploadError, read_files, submit, wait
 
@@ -42,13 +42,19 @@ def serialize(record):
         "low_confidence": record.get("low_confidence", False),
         "probabilities": record.get("probabilities"),
         "digits": record.get("digits") or [],
-        "error": record.get("error"),
+        # The reason in the request's language, from the stored code; `error_code` for scripts.
+        "error": messages.of_record(record) if record["status"] == "failed" else None,
+        "error_code": record.get("error_code"),
+        "nothing_found": messages.nothing_found(record.get("error_code")),
+        "hint": record.get("hint"),
+        "hint_text": messages.hint(record.get("hint") or ("low_confidence" if record.get("low_confidence") else "")),
         "correction": record.get("correction"),
         "created_at": _iso(record.get("created_at")),
         "finished_at": _iso(record.get("finished_at")),
         "duration_ms": record.get("duration_ms"),
         "image_url": reverse("recognizer-upload", args=[pid]),
         "input_url": reverse("recognizer-input", args=[pid]) if record["status"] == "finished" else None,
+        "explain_url": reverse("recognizer-explain", args=[pid]) if record["status"] == "finished" else None,
     }
 
 
