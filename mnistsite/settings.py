@@ -189,22 +189,29 @@ STORAGES = {
 # default storage: MEDIA_ROOT on local disk, or with S3_BUCKET set an S3-compatible object store
 # that every web host and worker share.
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or DATA_DIR / "media")
+
+
+def s3_storage(bucket, *, endpoint_url=None, region=None, access_key=None, secret_key=None, prefix="",
+               addressing_style=None):
+    """django-storages' settings for an S3-compatible bucket. Without keys boto3 uses its own chain
+    (an instance role, AWS_* variables, ~/.aws); `addressing_style="path"` suits servers without
+    per-bucket host names (MinIO, a local test server)."""
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
+        "bucket_name": bucket, "endpoint_url": endpoint_url, "region_name": region,
+        "access_key": access_key, "secret_key": secret_key, "location": prefix,
+        "addressing_style": addressing_style,
+        # Pictures are served through our own views, never from a public bucket URL.
+        "default_acl": None, "querystring_auth": True,
+    }}
+
+
 S3_BUCKET = os.environ.get("S3_BUCKET", "")
 if S3_BUCKET:
-    STORAGES["default"] = {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": {
-        "bucket_name": S3_BUCKET,
-        "endpoint_url": os.environ.get("S3_ENDPOINT_URL") or None,
-        "region_name": os.environ.get("S3_REGION") or None,
-        # Unset keys leave boto3 to its own chain (instance role, AWS_* variables, ~/.aws).
-        "access_key": envsecret("S3_ACCESS_KEY_ID") or None,
-        "secret_key": envsecret("S3_SECRET_ACCESS_KEY") or None,
-        "location": os.environ.get("S3_PREFIX", ""),
-        # "path" for servers that have no per-bucket host names (MinIO, a local test server).
-        "addressing_style": os.environ.get("S3_ADDRESSING_STYLE") or None,
-        # Pictures are served through our own views, never by a public bucket URL.
-        "default_acl": None,
-        "querystring_auth": True,
-    }}
+    STORAGES["default"] = s3_storage(
+        S3_BUCKET, endpoint_url=os.environ.get("S3_ENDPOINT_URL") or None,
+        region=os.environ.get("S3_REGION") or None, access_key=envsecret("S3_ACCESS_KEY_ID") or None,
+        secret_key=envsecret("S3_SECRET_ACCESS_KEY") or None, prefix=os.environ.get("S3_PREFIX", ""),
+        addressing_style=os.environ.get("S3_ADDRESSING_STYLE") or None)
 
 LOGIN_URL = "admin:login"
 
