@@ -214,6 +214,8 @@ if S3_BUCKET:
         addressing_style=os.environ.get("S3_ADDRESSING_STYLE") or None)
 
 LOGIN_URL = "admin:login"
+# Logging out (the admin's link too) lands back on the site, not on the admin's bare page.
+LOGOUT_REDIRECT_URL = "recognizer-index"
 
 # --- Redis, queue and worker ---
 REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"

@@ -29,6 +29,28 @@ def correct(prediction_id, digit):
     return history.get(prediction_id)
 
 
+# A whole number, as a person types it: digits only, and no longer than any picture we read.
+MAX_NUMBER_DIGITS = 18
+
+
+def correct_number(prediction_id, number):
+    """Store the whole number a picture of several digits really shows.
+
+    Kept as an integer beside the prediction, like a digit's correction (so leading zeros are
+    not kept); the training export still takes single digits only.
+    """
+    record = history.get(prediction_id)
+    if record is None:
+        raise CorrectionRefused("No prediction with this id.")
+    if record["status"] != "finished":
+        raise CorrectionRefused("Only a finished prediction can be corrected.")
+    number = (number or "").strip()
+    if not (number.isascii() and number.isdigit()) or len(number) > MAX_NUMBER_DIGITS:
+        raise CorrectionRefused("A correction is a whole number.")
+    history.set_correction(prediction_id, int(number))
+    return history.get(prediction_id)
+
+
 def _single_digit_input(prediction_id):
     data = history.image(prediction_id, "input")
     if not data:

@@ -19,7 +19,8 @@ NO_FILTERS = {"digit": None, "status": None, "since": None, "until": None, "q": 
 
 def _upload_context(form):
     return {"form": form, "max_mb": settings.MAX_UPLOAD_BYTES / (1024 * 1024),
-            "max_bytes": settings.MAX_UPLOAD_BYTES, "max_files": settings.MAX_FILES_PER_REQUEST}
+            "max_bytes": settings.MAX_UPLOAD_BYTES, "max_files": settings.MAX_FILES_PER_REQUEST,
+            "digits": range(10)}
 
 
 @require_http_methods(["GET", "POST"])
@@ -51,6 +52,8 @@ def result(request, prediction_id):
     record = _record_or_404(prediction_id)
     return render(request, "recognizer/result.html", {
         "record": record, "records": [record], "correction_form": CorrectionForm(),
+        # Records from before heat maps have none; their page simply leaves it out.
+        "has_explain": record["status"] == "finished" and history.image(record["id"], "explain") is not None,
     })
 
 
@@ -68,6 +71,8 @@ def results(request):
 @require_POST
 def correct(request, prediction_id):
     record = _record_or_404(prediction_id)
+    if "number" in request.POST:
+        return _correct_number(request, record)
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
@@ -78,6 +83,20 @@ def correct(request, prediction_id):
             messages.success(request, _("Thank you: your answer is saved and helps the model learn."))
     else:
         messages.error(request, _("Choose the digit the picture shows."))
+    return redirect("recognizer-result", record["id"])
+
+
+def _correct_number(request, record):
+    """A number's correction: the whole number, typed."""
+    try:
+        corrections.correct_number(record["id"], request.POST["number"])
+    except corrections.CorrectionRefused:
+        if record["status"] != "finished":
+            messages.error(request, _("Only a finished prediction can be corrected."))
+        else:
+            messages.error(request, _("Type the number the picture shows, with digits only."))
+    else:
+        messages.success(request, _("Thank you: your answer is saved and helps the model learn."))
     return redirect("recognizer-result", record["id"])
 
 

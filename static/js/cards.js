@@ -24,11 +24,15 @@
     outcome.replaceChildren(part);
   }
 
-  function showFinished(outcome, data) {
+  function showFinished(card, outcome, data) {
     var part = clone("card-finished");
     part.querySelector(".digit .value").textContent = data.number !== null ? data.number : data.digit;
     part.querySelector(".confidence .value").textContent = pct(data.confidence);
-    part.querySelector(".confidence .warn").hidden = !data.low_confidence;
+    var warn = part.querySelector(".confidence .warn");
+    warn.hidden = !data.low_confidence;
+    warn.textContent = data.hint_text || "";
+    // A picture sent from this page can be cropped and sent again when the answer is unsure.
+    part.querySelector(".crop-again").hidden = !(data.low_confidence && card.digitFile);
     var list = part.querySelector(".top3");
     if (data.probabilities) {
       top3(data.probabilities).forEach(function (pair) {
@@ -38,6 +42,7 @@
         k.textContent = pair[0];
         var meter = document.createElement("meter");
         meter.min = 0; meter.max = 1; meter.value = pair[1];
+        meter.setAttribute("aria-label", text("probability").replace("%s", pair[0]));
         meter.textContent = pct(pair[1]);
         var v = document.createElement("span");
         v.className = "v";
@@ -55,8 +60,9 @@
     outcome.replaceChildren(part);
   }
 
-  function showFailed(outcome, message) {
+  function showFailed(outcome, message, leadIn) {
     var part = clone("card-failed");
+    part.querySelector(".lead-in").textContent = leadIn;
     part.querySelector(".value").textContent = message;
     outcome.replaceChildren(part);
   }
@@ -65,8 +71,10 @@
     card.dataset.status = data.status;
     card.className = "card status-" + data.status;
     var outcome = card.querySelector(".outcome");
-    if (data.status === "finished") showFinished(outcome, data);
-    else if (data.status === "failed") showFailed(outcome, data.error || "");
+    if (data.status === "finished") showFinished(card, outcome, data);
+    else if (data.status === "failed") {
+      showFailed(outcome, data.error || "", text(data.nothing_found ? "nothing" : "unreadable"));
+    }
     else showPending(outcome, data.status);
   }
 
@@ -99,10 +107,30 @@
     card.dataset.url = prediction.url;
     card.querySelector(".thumb-link").href = prediction.page;
     card.querySelector(".thumb").src = prediction.image_url;
+    card.querySelector(".thumb").alt = text("thumb-alt").replace("%s", prediction.filename);
     card.querySelector(".filename").textContent = prediction.filename;
     fill(card, prediction);
     return card;
   }
 
-  window.DigitCards = {create: create, fill: fill, watch: watch};
+  // A card for a file that was not queued (refused here or by the server), with its own reason.
+  function refused(filename, message, thumbUrl) {
+    var card = clone("card-template").querySelector(".card");
+    card.className = "card status-refused";
+    card.dataset.status = "refused";
+    var link = card.querySelector(".thumb-link");
+    if (thumbUrl) {
+      var img = card.querySelector(".thumb");
+      img.src = thumbUrl;
+      img.alt = text("thumb-alt").replace("%s", filename);
+      link.replaceWith(img);
+    } else {
+      link.remove();
+    }
+    card.querySelector(".filename").textContent = filename;
+    showFailed(card.querySelector(".outcome"), message, text("refused"));
+    return card;
+  }
+
+  window.DigitCards = {create: create, fill: fill, watch: watch, refused: refused};
 })();

@@ -1,5 +1,6 @@
-// The upload page with JavaScript: several files by picker, camera or drag-and-drop, a draw
-// pad, and result cards that fill in live. Without JavaScript the form posts as usual.
+// The upload page with JavaScript: several files by picker, camera or drag-and-drop, each with
+// an optional crop box; a draw pad that guesses live after every stroke; and result cards that
+// fill in as their jobs finish. Without JavaScript the form posts as usual.
 (function () {
   "use strict";
   var form = document.getElementById("upload-form");
@@ -8,6 +9,7 @@
   var api = form.getAttribute("data-api");
   var maxBytes = parseInt(form.getAttribute("data-max-bytes"), 10);
   var maxFiles = parseInt(form.getAttribute("data-max-files"), 10) || 20;
+  var csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
   var strings = document.getElementById("upload-strings");
   var dropZone = document.getElementById("drop-zone");
   var previews = document.getElementById("previews");
@@ -25,15 +27,35 @@
   }
 
   // --- Choosing pictures ---
-  function check(file) {
-    if (file.size > maxBytes) return text("too-large").replace("%s", file.name);
-    if (file.type && file.type.indexOf("image/") !== 0) return text("not-image").replace("%s", file.name);
-    return "";
+  // The first bytes say what a file is, whatever its name or the type the browser guessed:
+  // a text file named .png is caught here, before anything is sent.
+  var SIGNATURES = [
+    [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a],  // PNG
+    [0xff, 0xd8, 0xff],                                  // JPEG
+    [0x47, 0x49, 0x46, 0x38],                            // GIF8
+    [0x42, 0x4d],                                        // BMP
+    [0x49, 0x49, 0x2a, 0x00],                            // TIFF, little-endian
+    [0x4d, 0x4d, 0x00, 0x2a]                             // TIFF, big-endian
+  ];
+
+  function isPicture(bytes) {
+    var webp = bytes.length >= 12 && String.fromCharCode.apply(null, bytes.slice(0, 4)) === "RIFF" &&
+      String.fromCharCode.apply(null, bytes.slice(8, 12)) === "WEBP";
+    return webp || SIGNATURES.some(function (sig) {
+      return sig.every(function (b, i) { return bytes[i] === b; });
+    });
+  }
+
+  function sniff(file) {
+    if (file.size > maxBytes) return Promise.resolve(text("too-large"));
+    return file.slice(0, 16).arrayBuffer().then(function (buffer) {
+      return isPicture(Array.prototype.slice.call(new Uint8Array(buffer))) ? "" : text("not-image");
+    }, function () { return text("not-image"); });
   }
 
   function render() {
     previews.replaceChildren();
-    chosen.forEach(function (item, n) {
+    chosen.forEach(function (item) {
       var li = document.createElement("li");
       li.className = item.problem ? "preview refused" : "preview";
       if (!item.problem) {
@@ -50,29 +72,49 @@
       name.textContent = item.file.name;
       var detail = document.createElement("span");
       detail.className = item.problem ? "problem" : "size";
-      detail.textContent = item.problem || size(item.file.size);
+      detail.textContent = item.problem || size(item.file.size) + (item.crop ? " · " + text("cropped") : "");
       about.append(name, detail);
+      li.appendChild(about);
+      if (!item.problem && item.checked) {
+        var crop = document.createElement("button");
+        crop.type = "button";
+        crop.className = "secondary small crop-button";
+        crop.textContent = text("crop");
+        crop.setAttribute("aria-label", text("crop") + " " + item.file.name);
+        crop.addEventListener("click", function () { cropper.open(item); });
+        li.appendChild(crop);
+      }
       var remove = document.createElement("button");
       remove.type = "button";
       remove.className = "secondary small";
       remove.textContent = text("remove");
       remove.setAttribute("aria-label", text("remove") + " " + item.file.name);
       remove.addEventListener("click", function () {
-        if (item.url) URL.revokeObjectURL(item.url);
-        chosen.splice(n, 1);
+        forget(item);
         render();
       });
-      li.append(about, remove);
+      li.appendChild(remove);
       previews.appendChild(li);
     });
     previews.hidden = chosen.length === 0;
     clearButton.hidden = chosen.length === 0;
   }
 
+  function forget(item) {
+    var at = chosen.indexOf(item);
+    if (at >= 0) chosen.splice(at, 1);
+    if (cropper.item === item) cropper.close();
+  }
+
   function add(files) {
     Array.prototype.forEach.call(files, function (file) {
-      var problem = check(file);
-      chosen.push({file: file, problem: problem, url: problem ? null : URL.createObjectURL(file)});
+      var item = {file: file, problem: "", url: URL.createObjectURL(file), crop: null, checked: false};
+      item.ready = sniff(file).then(function (problem) {
+        item.problem = problem;
+        item.checked = true;
+        render();
+      });
+      chosen.push(item);
     });
     say(uploadError, "");
     render();
@@ -111,62 +153,196 @@
   });
 
   clearButton.addEventListener("click", function () {
-    chosen.forEach(function (item) { if (item.url) URL.revokeObjectURL(item.url); });
     chosen = [];
+    cropper.close();
     render();
   });
 
+  // --- The crop box: drag on the preview (mouse, touch or pen); arrow keys for keyboards ---
+  var cropper = (function () {
+    var panel = document.getElementById("cropper");
+    var stage = document.getElementById("crop-stage");
+    var image = document.getElementById("crop-image");
+    var box = document.getElementById("crop-box");
+    var state = {item: null, rect: null, start: null, close: close, open: open};
+
+    function show() {
+      var r = state.rect;
+      box.hidden = !r;
+      if (!r) return;
+      // Set through the CSSOM: the content security policy forbids style attributes.
+      box.style.left = 100 * r[0] + "%";
+      box.style.top = 100 * r[1] + "%";
+      box.style.width = 100 * (r[2] - r[0]) + "%";
+      box.style.height = 100 * (r[3] - r[1]) + "%";
+    }
+
+    function at(event) {
+      var b = image.getBoundingClientRect();
+      return [Math.min(1, Math.max(0, (event.clientX - b.left) / b.width)),
+              Math.min(1, Math.max(0, (event.clientY - b.top) / b.height))];
+    }
+
+    function open(item) {
+      state.item = item;
+      state.rect = item.crop ? item.crop.slice() : null;
+      image.src = item.url;
+      panel.hidden = false;
+      show();
+      stage.focus();
+    }
+
+    function close() {
+      state.item = null;
+      panel.hidden = true;
+    }
+
+    stage.addEventListener("pointerdown", function (event) {
+      event.preventDefault();
+      stage.setPointerCapture(event.pointerId);
+      state.start = at(event);
+      state.rect = null;
+      show();
+    });
+    stage.addEventListener("pointermove", function (event) {
+      if (!state.start) return;
+      var p = at(event), s = state.start;
+      state.rect = [Math.min(s[0], p[0]), Math.min(s[1], p[1]), Math.max(s[0], p[0]), Math.max(s[1], p[1])];
+      show();
+    });
+    ["pointerup", "pointercancel"].forEach(function (type) {
+      stage.addEventListener(type, function () {
+        state.start = null;
+        // A click without a drag is no box.
+        if (state.rect && (state.rect[2] - state.rect[0] < 0.02 || state.rect[3] - state.rect[1] < 0.02)) {
+          state.rect = null;
+          show();
+        }
+      });
+    });
+    stage.addEventListener("keydown", function (event) {
+      var step = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]}[event.key];
+      if (!step) return;
+      event.preventDefault();
+      var r = state.rect || [0.25, 0.25, 0.75, 0.75];
+      var dx = step[0] * 0.05, dy = step[1] * 0.05;
+      if (event.shiftKey) {
+        r = [r[0], r[1], Math.min(1, Math.max(r[0] + 0.05, r[2] + dx)), Math.min(1, Math.max(r[1] + 0.05, r[3] + dy))];
+      } else {
+        dx = Math.min(1 - r[2], Math.max(-r[0], dx));
+        dy = Math.min(1 - r[3], Math.max(-r[1], dy));
+        r = [r[0] + dx, r[1] + dy, r[2] + dx, r[3] + dy];
+      }
+      state.rect = r;
+      show();
+    });
+    document.getElementById("crop-done").addEventListener("click", function () {
+      if (state.item) state.item.crop = state.rect;
+      close();
+      render();
+    });
+    document.getElementById("crop-whole").addEventListener("click", function () {
+      if (state.item) state.item.crop = null;
+      close();
+      render();
+    });
+    return state;
+  })();
+
   // --- Sending: the same queue as every upload, through the JSON API ---
-  function send(files, errorEl) {
+  function showCards(newCards) {
+    if (!newCards.length) return;
+    results.hidden = false;
+    for (var i = newCards.length - 1; i >= 0; i--) cards.insertBefore(newCards[i], cards.firstChild);
+    // Focus moves to the first new answer, which also brings it into view on a small screen.
+    newCards[0].focus({preventScroll: true});
+    newCards[0].scrollIntoView({block: "start"});
+  }
+
+  function clearMessages() {
+    say(uploadError, "");
+    Array.prototype.forEach.call(cards.querySelectorAll(".status-refused"), function (card) { card.remove(); });
+  }
+
+  function refusedCard(name, message, items) {
+    var match = items && items.filter(function (item) { return item.file.name === name; })[0];
+    return window.DigitCards.refused(name, message, match && !match.problem ? match.url : null);
+  }
+
+  function send(items, errorEl) {
     var groups = [];
-    for (var i = 0; i < files.length; i += maxFiles) groups.push(files.slice(i, i + maxFiles));
+    for (var i = 0; i < items.length; i += maxFiles) groups.push(items.slice(i, i + maxFiles));
     return Promise.all(groups.map(function (group) {
       var body = new FormData();
-      group.forEach(function (file) { body.append("image", file, file.name); });
+      group.forEach(function (item) {
+        body.append("image", item.file, item.file.name);
+        body.append("crop", item.crop ? item.crop.map(function (v) { return v.toFixed(4); }).join(",") : "");
+      });
       return fetch(api, {method: "POST", body: body, headers: {"Accept": "application/json"}})
         .then(function (r) {
           return r.json().then(function (data) {
-            if (!r.ok && r.status !== 202) throw new Error(text("failed") + " " + (data.error || r.status));
-            return data.predictions;
+            var refused = data.refused || [];
+            if (!r.ok && r.status !== 202 && !refused.length) throw new Error(data.error || String(r.status));
+            var made = (data.predictions || []).map(function (prediction) {
+              var card = window.DigitCards.create(prediction);
+              var item = group.filter(function (it) { return it.file.name === prediction.filename; })[0];
+              if (item) card.digitFile = item.file;
+              window.DigitCards.watch(card);
+              return card;
+            });
+            refused.forEach(function (entry) { made.push(refusedCard(entry.filename, entry.error, group)); });
+            return made;
           });
-        }, function () { throw new Error(text("offline")); })
-        .then(function (predictions) {
-          results.hidden = false;
-          predictions.forEach(function (prediction) {
-            var card = window.DigitCards.create(prediction);
-            cards.insertBefore(card, cards.firstChild);
-            window.DigitCards.watch(card);
-          });
-          return predictions;
-        });
-    })).catch(function (error) { say(errorEl, error.message); throw error; });
+        }, function () { throw new Error(text("offline")); });
+    })).then(function (lists) {
+      return [].concat.apply([], lists);
+    }).catch(function (error) { say(errorEl, error.message); throw error; });
   }
 
   form.addEventListener("submit", function (event) {
     event.preventDefault();
-    var files = chosen.filter(function (item) { return !item.problem; })
-      .map(function (item) { return item.file; });
-    if (!files.length) { say(uploadError, text("none")); return; }
+    clearMessages();
+    if (!chosen.length) { say(uploadError, text("none")); return; }
     var button = document.getElementById("upload-submit");
     button.disabled = true;
-    send(files, uploadError).then(function () {
-      chosen.forEach(function (item) { if (item.url) URL.revokeObjectURL(item.url); });
-      chosen = [];
+    var items = chosen.slice();
+    Promise.all(items.map(function (item) { return item.ready; })).then(function () {
+      // Files the browser already refused get their own card with their own reason.
+      var local = items.filter(function (item) { return item.problem; })
+        .map(function (item) { return window.DigitCards.refused(item.file.name, item.problem, null); });
+      var good = items.filter(function (item) { return !item.problem; });
+      items.forEach(forget);
       render();
-      results.scrollIntoView({behavior: "smooth", block: "start"});
-    }, function () {}).then(function () { button.disabled = false; });
+      var sent = good.length ? send(good, uploadError).catch(function () { return []; }) : Promise.resolve([]);
+      return sent.then(function (made) { showCards(made.concat(local)); });
+    }).then(function () { button.disabled = false; });
+  });
+
+  // "Crop and try again" on an unsure answer: the same file comes back with the crop box open.
+  cards.addEventListener("click", function (event) {
+    var button = event.target.closest(".crop-again");
+    if (!button) return;
+    var card = button.closest(".card");
+    if (!card.digitFile) return;
+    add([card.digitFile]);
+    var item = chosen[chosen.length - 1];
+    item.ready.then(function () { form.scrollIntoView({block: "start"}); cropper.open(item); });
   });
 
   // --- The draw pad ---
   var panel = document.getElementById("draw-panel");
   var canvas = document.getElementById("draw-pad");
   var drawError = document.getElementById("draw-error");
+  var liveAnswer = document.getElementById("live-answer");
+  var liveProbs = document.getElementById("live-probs");
   var ctx = canvas.getContext("2d");
   var strokes = [];
   var current = null;
+  var pen = {x: canvas.width / 2, y: canvas.height / 2, down: false};
+  var KEY_STEP = canvas.width / 20;
   panel.hidden = false;
 
-  function redraw() {
+  function redraw(withCursor) {
     ctx.fillStyle = "#fff";
     ctx.fillRect(0, 0, canvas.width, canvas.height);
     ctx.strokeStyle = "#111";
@@ -181,6 +357,14 @@
       for (var i = 1; i < stroke.length; i++) ctx.lineTo(stroke[i][0], stroke[i][1]);
       ctx.stroke();
     });
+    if (withCursor !== false && document.activeElement === canvas && !current) {
+      // Where the keyboard's pen is: a ring, never sent with the drawing.
+      ctx.lineWidth = 2;
+      ctx.strokeStyle = pen.down ? "#b3261e" : "#2656d9";
+      ctx.beginPath();
+      ctx.arc(pen.x, pen.y, canvas.width / 28, 0, 2 * Math.PI);
+      ctx.stroke();
+    }
   }
 
   function point(event) {
@@ -189,9 +373,71 @@
             (event.clientY - box.top) * canvas.height / box.height];
   }
 
+  function drawing(callback) {
+    redraw(false);
+    canvas.toBlob(function (blob) { callback(blob); }, "image/png");
+    redraw(true);
+  }
+
+  // --- Live guesses: after each stroke (debounced), through the same queue and worker ---
+  var liveTimer = null;
+  var liveAsked = 0;
+  var liveShown = 0;
+
+  function showProbabilities(probabilities) {
+    Array.prototype.forEach.call(liveProbs.children, function (li, d) {
+      var p = probabilities ? probabilities[d] : 0;
+      li.querySelector("meter").value = p;
+      li.querySelector(".v").textContent = probabilities ? (100 * p).toFixed(1) + "%" : "–";
+      li.classList.toggle("top", !!probabilities && p === Math.max.apply(null, probabilities));
+    });
+  }
+
+  function showLive(data) {
+    if (data.status === "finished") {
+      liveAnswer.textContent = text("live-answer").replace("%s", data.number) +
+        (data.low_confidence ? " " + text("live-unsure") : "");
+      showProbabilities(data.digits.length === 1 ? data.digits[0].probabilities : null);
+    } else {
+      liveAnswer.textContent = data.error || text("live-busy");
+      showProbabilities(null);
+    }
+    liveAnswer.dataset.state = data.status;
+  }
+
+  function guessSoon() {
+    window.clearTimeout(liveTimer);
+    if (!strokes.length) return;
+    liveTimer = window.setTimeout(function () {
+      var asked = ++liveAsked;
+      drawing(function (blob) {
+        var body = new FormData();
+        body.append("image", blob, "live.png");
+        fetch(canvas.getAttribute("data-live"), {method: "POST", body: body,
+                                                  headers: {"Accept": "application/json", "X-CSRFToken": csrf}})
+          .then(function (r) { return r.json(); })
+          .then(function (data) {
+            // Answers can overtake each other; only the newest drawing's answer is shown.
+            if (asked < liveShown) return;
+            liveShown = asked;
+            showLive(data.status ? data : {status: "failed", error: data.error});
+          }, function () {});
+      });
+    }, 250);
+  }
+
+  function resetLive() {
+    window.clearTimeout(liveTimer);
+    liveShown = ++liveAsked;
+    liveAnswer.textContent = text("live-start");
+    delete liveAnswer.dataset.state;
+    showProbabilities(null);
+  }
+
   canvas.addEventListener("pointerdown", function (event) {
     event.preventDefault();
     canvas.setPointerCapture(event.pointerId);
+    window.clearTimeout(liveTimer);
     current = [point(event)];
     strokes.push(current);
     redraw();
@@ -203,16 +449,55 @@
     redraw();
   });
   ["pointerup", "pointercancel"].forEach(function (type) {
-    canvas.addEventListener(type, function () { current = null; });
+    canvas.addEventListener(type, function () {
+      if (!current) return;
+      current = null;
+      guessSoon();
+    });
   });
 
+  // Keyboard drawing: arrows move the pen, Space (or Enter) puts it down or lifts it.
+  canvas.addEventListener("keydown", function (event) {
+    var step = {ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, -1], ArrowDown: [0, 1]}[event.key];
+    if (step) {
+      event.preventDefault();
+      pen.x = Math.min(canvas.width - 1, Math.max(0, pen.x + step[0] * KEY_STEP));
+      pen.y = Math.min(canvas.height - 1, Math.max(0, pen.y + step[1] * KEY_STEP));
+      if (pen.down) strokes[strokes.length - 1].push([pen.x, pen.y]);
+      redraw();
+    } else if (event.key === " " || event.key === "Enter") {
+      event.preventDefault();
+      pen.down = !pen.down;
+      if (pen.down) strokes.push([[pen.x, pen.y]]);
+      else guessSoon();
+      redraw();
+    } else if (event.key === "Escape" && pen.down) {
+      pen.down = false;
+      guessSoon();
+      redraw();
+    }
+  });
+  canvas.addEventListener("focus", function () { redraw(); });
+  canvas.addEventListener("blur", function () {
+    if (pen.down) { pen.down = false; guessSoon(); }
+    redraw();
+  });
+
+  document.getElementById("draw-upload-link").addEventListener("click", function (event) {
+    event.preventDefault();
+    document.getElementById("id_image").focus();
+  });
   document.getElementById("draw-undo").addEventListener("click", function () {
     strokes.pop();
+    pen.down = false;
     redraw();
+    if (strokes.length) guessSoon(); else resetLive();
   });
   document.getElementById("draw-clear").addEventListener("click", function () {
     strokes = [];
+    pen.down = false;
     redraw();
+    resetLive();
     say(drawError, "");
   });
 
@@ -223,18 +508,18 @@
       two(d.getHours()) + two(d.getMinutes()) + two(d.getSeconds());
   }
 
+  // Recognise records the drawing in the history, as an upload does; the drawing stays.
   document.getElementById("draw-recognise").addEventListener("click", function () {
     if (!strokes.length) { say(drawError, text("empty-drawing")); return; }
     say(drawError, "");
+    clearMessages();
     var button = this;
     button.disabled = true;
-    canvas.toBlob(function (blob) {
+    drawing(function (blob) {
       var file = new File([blob], "drawing-" + stamp() + ".png", {type: "image/png"});
-      send([file], drawError).then(function () {
-        strokes = [];
-        redraw();
-      }, function () {}).then(function () { button.disabled = false; });
-    }, "image/png");
+      send([{file: file, crop: null}], drawError).then(showCards, function () {})
+        .then(function () { button.disabled = false; });
+    });
   });
 
   redraw();
