@@ -1,0 +1,51 @@
+"""`manage.py worker_health` passes while this host's worker sends RQ heartbeats, and fails when
+the heartbeat is stale (a hung worker) or no worker runs here; a Redis outage does not fail it."""
+import socket
+from datetime import datetime, timedelta, timezone
+
+import django_rq
+import pytest
+from django.core.management import call_command
+from rq import Worker
+from rq.utils import utcformat
+
+from mnistsite.embedded_redis import free_port
+from recognizer.health import HEARTBEAT_MAX_AGE
+
+
+def health(capsys, *args):
+    try:
+        call_command("worker_health", *args)
+        code = 0
+    except SystemExit as exc:
+        code = exc.code
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def test_it_follows_the_heartbeat_of_this_hosts_worker(start_worker, capsys):
+    code, text = health(capsys)
+    assert code == 1 and f"No worker is registered from {socket.gethostname()}" in text
+
+    start_worker()
+    code, text = health(capsys)
+    assert code == 0 and "sent a heartbeat" in text
+
+    # A hung worker stops beating: its last heartbeat ages past the limit.
+    [worker] = Worker.all(connection=django_rq.get_connection("default"))
+    stale = datetime.now(timezone.utc) - timedelta(seconds=HEARTBEAT_MAX_AGE + 30)
+    worker.connection.hset(worker.key, "last_heartbeat", utcformat(stale))
+    code, text = health(capsys)
+    assert code == 1 and f"limit {HEARTBEAT_MAX_AGE} s" in text
+
+
+def test_a_worker_on_another_host_does_not_count(start_worker, capsys):
+    start_worker()
+    code, text = health(capsys, "--hostname", "some-other-host")
+    assert code == 1 and "No worker is registered from some-other-host" in text
+
+
+def test_a_redis_outage_is_not_the_workers_fault(settings, capsys):
+    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    code, text = health(capsys)
+    assert code == 0 and "Redis is unreachable" in text
