@@ -13,7 +13,7 @@ from rq.results import Result
 
 from ml.decode import ImageRejected, check_upload
 
-from . import history, reconcile, storage
+from . import history, metrics, reconcile, storage
 
 FILENAME_MAX = 255
 DONE = ("finished", "failed")
@@ -83,6 +83,7 @@ def submit(uploads, *, source="upload"):
         queue.enqueue("recognizer.tasks.recognise_upload", ids[0], images[0], **options)
     else:
         queue.enqueue("recognizer.tasks.recognise_batch", ids, images, **options)
+    metrics.count_uploads(len(ids))
     return history.get_many(ids)
 
 
