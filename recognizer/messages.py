@@ -4,37 +4,40 @@ The ml package and the worker name a reason with a stable code (`ImageRejected.c
 `NoDigitFound`, the worker's own failures below); records keep the code beside the English
 text; pages and API answers say it in the request's language from the code.
 
-The texts are marked with gettext_noop, not gettext_lazy, on purpose: the English text stored
-in a record must not depend on whichever language happens to be active when it is written
-(reconciliation can run inside a zh-Hans request), so the English is the plain msgid and the
-translation happens where the text is shown.
+The texts are marked with gettext_noop (imported as `_` so makemessages finds them), not
+gettext_lazy, on purpose: the English text stored in a record must not depend on whichever
+language happens to be active when it is written (reconciliation can run inside a zh-Hans
+request), so the English is the plain msgid and the translation happens where it is shown.
 """
-from django.utils.translation import gettext, gettext_noop as N_
+from django.utils.translation import gettext, gettext_noop as _
 
 # Why a picture was refused or gave no answer (ml.decode.ImageRejected.code and friends).
 REASONS = {
-    "empty": N_("The file is empty."),
-    "svg": N_("SVG drawings cannot be read here; please upload a PNG or JPEG picture."),
-    "not_image": N_("This file is not a picture we can read. Please upload a PNG, JPEG, GIF, WebP, BMP or "
+    "empty": _("The file is empty."),
+    "svg": _("SVG drawings cannot be read here; please upload a PNG or JPEG picture."),
+    "not_image": _("This file is not a picture we can read. Please upload a PNG, JPEG, GIF, WebP, BMP or "
                     "TIFF image."),
-    "too_many_pixels": N_("The picture is too large (%(width)d×%(height)d pixels); the limit is "
+    "too_many_pixels": _("The picture is too large (%(width)d×%(height)d pixels); the limit is "
                           "%(limit_mp)g megapixels."),
-    "bomb": N_("The picture has far too many pixels to be read."),
-    "no_pixels": N_("The picture has no pixels."),
-    "damaged": N_("The picture is damaged or incomplete (the file seems cut off). Please upload it again."),
-    "file_too_large": N_("The file is too large (%(size_mb).1f MB); the limit is %(limit_mb)g MB."),
-    "unreadable": N_("This picture could not be read."),
+    "bomb": _("The picture has far too many pixels to be read."),
+    "no_pixels": _("The picture has no pixels."),
+    "damaged": _("The picture is damaged or incomplete (the file seems cut off). Please upload it again."),
+    "file_too_large": _("The file is too large (%(size_mb).1f MB); the limit is %(limit_mb)g MB."),
+    "too_costly": _("This picture (%(width)d×%(height)d pixels, %(format)s) would take too long to read. "
+                     "Please send it smaller, or as a JPEG."),
+    "empty_crop": _("The chosen part of the picture is empty."),
+    "unreadable": _("This picture could not be read."),
     # Read, but nothing to answer: say the likely cause and one thing to try.
-    "no_digit": N_("No digit found — write bigger, or crop closer to the digit."),
-    "too_many_marks": N_("Too many marks to read one number — crop to the number."),
+    "no_digit": _("No digit found — write bigger, or crop closer to the digit."),
+    "too_many_marks": _("Too many marks to read one number — crop to the number."),
     # The worker's own failures (recognizer.tasks and recognizer.reconcile).
-    "internal_error": N_("Something went wrong while reading this picture. It has been logged; please try "
+    "internal_error": _("Something went wrong while reading this picture. It has been logged; please try "
                          "again."),
-    "timed_out": N_("Recognising this picture took too long and was stopped; please try a smaller picture."),
-    "worker_stopped": N_("The worker stopped while recognising this picture; please upload it again."),
-    "job_lost": N_("This picture's job was lost before it was recognised; please upload it again."),
-    "gone": N_("This prediction no longer exists."),
-    "busy": N_("The recognizer is busy; your drawing will be read when you finish a stroke."),
+    "timed_out": _("Recognising this picture took too long and was stopped; please try a smaller picture."),
+    "worker_stopped": _("The worker stopped while recognising this picture; please upload it again."),
+    "job_lost": _("This picture's job was lost before it was recognised; please upload it again."),
+    "gone": _("This prediction no longer exists."),
+    "busy": _("The recognizer is busy; your drawing will be read when you finish a stroke."),
 }
 
 # Codes whose file was read but held nothing to answer (worded "nothing found", not "could not be read").
@@ -42,11 +45,11 @@ NOTHING_FOUND = ("no_digit", "too_many_marks")
 
 # Why an answer may be wrong (a record's `hint`, beside a low-confidence answer): one tip each.
 HINTS = {
-    "page_edge": N_("The edge of the page may have been read as ink — crop to the digit."),
-    "shadow": N_("A shadow may cover part of the digit — take the photo in even light."),
-    "too_small": N_("The digit is small in the picture — crop closer or write bigger."),
-    "several_digits": N_("The picture may hold several digits — crop to the one you mean."),
-    "low_confidence": N_("The picture may be unclear — crop closer to the digit and try again."),
+    "page_edge": _("The edge of the page may have been read as ink — crop to the digit."),
+    "shadow": _("A shadow may cover part of the digit — take the photo in even light."),
+    "too_small": _("The digit is small in the picture — crop closer or write bigger."),
+    "several_digits": _("The picture may hold several digits — crop to the one you mean."),
+    "low_confidence": _("The picture may be unclear — crop closer to the digit and try again."),
 }
 
 
