@@ -260,8 +260,10 @@ RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
 # Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
 RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True
-# TensorFlow threads per worker process (0: TensorFlow's default, one per core).
-WORKER_TF_THREADS = envint("WORKER_TF_THREADS", 1)
+# The model the workers serve: a LiteRT file converted from the trained Keras model (ml/convert.py).
+MODEL_PATH = Path(os.environ.get("MODEL_PATH") or BASE_DIR / "ml" / "artifacts" / "mnist_cnn.tflite")
+# Model threads per worker process (0: LiteRT's default). Scale out with processes instead.
+WORKER_MODEL_THREADS = envint("WORKER_MODEL_THREADS", 1)
 # How often each worker runs RQ's registry maintenance plus ours (reconciliation, retention).
 WORKER_MAINTENANCE_SECONDS = envint("WORKER_MAINTENANCE_SECONDS", 60)
 # History retention, applied by the workers and by `manage.py prune_history`; 0 keeps everything.

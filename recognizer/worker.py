@@ -15,31 +15,16 @@ from rq import SimpleWorker
 log = logging.getLogger(__name__)
 
 
-def limit_model_threads(threads):
-    """Scale out with worker processes, not TensorFlow threads: on a small machine several
-    workers' thread pools (plus the web) would otherwise oversubscribe the cores. Must run
-    before TensorFlow executes its first operation; 0 leaves TensorFlow's default."""
-    if not threads:
-        return
-    import tensorflow as tf
-
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(threads)
-        tf.config.threading.set_inter_op_parallelism_threads(threads)
-    except RuntimeError:  # already initialised in this process (an in-process test worker)
-        pass
-
-
 class ModelWorker(SimpleWorker):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("maintenance_interval", settings.WORKER_MAINTENANCE_SECONDS)
         super().__init__(*args, **kwargs)
 
     def work(self, *args, **kwargs):
-        limit_model_threads(settings.WORKER_TF_THREADS)
-        from ml.predict import get_predictor
+        from ml.predict import load_serving_model
 
-        get_predictor()
+        # LiteRT's interpreter, with WORKER_MODEL_THREADS threads: the worker never imports TensorFlow.
+        load_serving_model(settings.MODEL_PATH, threads=settings.WORKER_MODEL_THREADS)
         log.info("Model loaded; worker %s ready", self.name)
         self.housekeeping()
         return super().work(*args, **kwargs)
