@@ -278,7 +278,7 @@
         body.append("image", item.file, item.file.name);
         body.append("crop", item.crop ? item.crop.map(function (v) { return v.toFixed(4); }).join(",") : "");
       });
-      return fetch(api, {method: "POST", body: body, headers: {"Accept": "application/json"}})
+      return fetch(api, {method: "POST", body: body, headers: {"Accept": "application/json", "X-CSRFToken": csrf}})
         .then(function (r) {
           return r.json().then(function (data) {
             var refused = data.refused || [];
