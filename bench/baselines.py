@@ -10,7 +10,7 @@ import json
 from email.parser import BytesParser
 from email.policy import HTTP
 
-from ml.predict import MODEL_PATH
+from ml.predict import KERAS_MODEL_PATH
 from ml.decode import ImageRejected
 from ml.recognise import recognise
 
@@ -49,7 +49,7 @@ class _KerasPredict:
     def __init__(self):
         import keras
 
-        self.model = keras.models.load_model(MODEL_PATH, compile=False)
+        self.model = keras.models.load_model(KERAS_MODEL_PATH, compile=False)
 
     def predict(self, x):
         return self.model.predict(x, verbose=0)

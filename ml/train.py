@@ -121,7 +121,7 @@ def main(argv=None):
 
     from ml.data import data_md5s, load_mnist
     from ml.model import augment, build_model
-    from ml.predict import Predictor, measure_speed
+    from ml.predict import KerasPredictor, measure_speed
     from ml.preprocess import to_model_input
 
     out = args.out or (ARTIFACTS if args.model == "cnn" else BASELINE_DIR / args.model)
@@ -174,7 +174,7 @@ def main(argv=None):
     model_path = out / ("mnist_cnn.keras" if args.model == "cnn" else f"mnist_{args.model}.keras")
     shipped.save(model_path)
 
-    predictor = Predictor(model_path)
+    predictor = KerasPredictor(model_path)
     probabilities = predictor.predict(x_test)
     results, predictions = score(probabilities, y_test)
     speed = measure_speed(predictor, x_test)
@@ -211,6 +211,12 @@ def main(argv=None):
           f"{metrics['file_size_bytes'] / 1024:.0f} KiB, trained in {training_time / 60:.1f} min, "
           f"{speed['single_image_ms_median']} ms/image, {speed['batched_images_per_s']} images/s")
 
+    if args.model == "cnn":
+        # The workers serve the LiteRT conversion; it is checked against this model and recorded.
+        from ml import convert
+
+        check = ["--limit", str(args.test_limit)] if args.test_limit else []
+        metrics["litert"] = convert.main(["--keras", str(model_path), "--metrics", str(out / "metrics.json"), *check])
     if args.out is None:
         record_baseline(args.model, metrics)
     if not args.no_plots:

@@ -1,11 +1,12 @@
 import keras
 import numpy as np
 
+from ml.convert import convert
 from ml.model import build_model
-from ml.predict import Predictor
+from ml.predict import KerasPredictor, LiteRTPredictor
 
 
-def test_it_gives_identical_predictions_after_save_and_load(tmp_path):
+def test_it_gives_identical_predictions_after_save_load_and_conversion(tmp_path):
     keras.utils.set_random_seed(0)
     model = build_model("cnn")
     path = tmp_path / "model.keras"
@@ -14,4 +15,8 @@ def test_it_gives_identical_predictions_after_save_and_load(tmp_path):
 
     expected = model(images, training=False).numpy()
     np.testing.assert_allclose(keras.models.load_model(path)(images).numpy(), expected, atol=1e-6)
-    np.testing.assert_allclose(Predictor(path).predict(images[..., 0]), expected, atol=1e-6)
+    np.testing.assert_allclose(KerasPredictor(path).predict(images[..., 0]), expected, atol=1e-6)
+
+    converted = convert(path)
+    assert converted == tmp_path / "model.tflite"
+    np.testing.assert_allclose(LiteRTPredictor(converted).predict(images[..., 0]), expected, atol=1e-5)
