@@ -1,4 +1,4 @@
-"""Every page speaks Simplified Chinese when the browser asks for it; the API stays English."""
+"""Every page speaks Simplified Chinese when the browser asks for it, and so do the API's errors."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -42,8 +42,10 @@ def test_the_language_switch_sets_english(client):
     assert 'action="/i18n/setlang/"' in page and 'name="language"' in page
 
 
-def test_api_errors_stay_english(client):
+@pytest.mark.django_db
+def test_api_errors_follow_the_request_language(client):
     response = client.post("/api/predictions", {"image": SimpleUploadedFile("x.png", b"nope")}, **ZH)
     assert response.status_code == 400
-    assert "x.png" in response.json()["error"] and "picture" in response.json()["error"]
+    error = response.json()["error"]
+    assert "x.png" in error and "不是可以读取的图片" in error and "picture" not in error
     assert history.counts()["total"] == 0
