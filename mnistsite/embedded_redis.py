@@ -11,6 +11,8 @@ from pathlib import Path
 
 import redis
 
+from mnistsite.processes import spawn
+
 
 def free_port(preferred=None):
     """`preferred` when nothing listens there, else any free port."""
@@ -57,7 +59,9 @@ class EmbeddedRedis:
             args += ["--appendonly", "yes", "--appendfsync", "everysec", "--save", "60 1"]
         else:
             args += ["--appendonly", "no", "--save", ""]
-        self.process = subprocess.Popen(args, stdin=subprocess.DEVNULL)
+        # Its own process group: a terminal's Ctrl-C reaches the supervisor, which stops Redis
+        # last, after everything that writes to it.
+        self.process = spawn(args, stdin=subprocess.DEVNULL)
         client = redis.Redis.from_url(self.url)
         deadline = time.monotonic() + timeout
         while True:

@@ -256,7 +256,11 @@ if REDIS_SENTINELS:
     _redis = rq_sentinel(REDIS_SENTINELS, os.environ.get("REDIS_SENTINEL_MASTER", "mymaster"), REDIS_URL)
 else:
     _redis = rq_connection(REDIS_URL)
-RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
+# How long RQ keeps an ended job (its outcome, for the admin's queue pages). The job's pictures
+# are dropped from it as soon as it ends, whatever these say (recognizer/jobs.py).
+JOB_RESULT_TTL = envint("JOB_RESULT_TTL", 600)
+JOB_FAILURE_TTL = envint("JOB_FAILURE_TTL", 7 * 86400)
+RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT, "DEFAULT_RESULT_TTL": JOB_RESULT_TTL}}
 # Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
 RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True
@@ -293,3 +297,6 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+# Waits one web process serves at once (each holds a thread); past this, uploads answer 202 at
+# once. By default half of the process's threads (WEB_THREADS), so waiters never hold them all.
+MAX_WAITS_PER_PROCESS = envint("MAX_WAITS_PER_PROCESS", max(1, envint("WEB_THREADS", 8) // 2))

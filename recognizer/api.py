@@ -17,7 +17,8 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from . import history, messages, reconcile
 from .forms import HistoryFilterForm
-from .submit import UploadError, read_files, submit, wait
+from .submit import UploadError, read_files, submit
+from .waiting import wait
 
 MAX_PAGE_SIZE = 100
 

@@ -1,5 +1,5 @@
 """Deleting records together with their stored upload files."""
-from . import history, storage
+from . import history, jobs, storage
 
 
 def delete(ids):
@@ -8,6 +8,7 @@ def delete(ids):
     for prediction_id in ids:
         if history.get(prediction_id) is None:
             continue
+        jobs.forget(prediction_id)  # its job, with the picture it carries
         storage.remove(history.delete(prediction_id))
         removed += 1
     return removed

@@ -4,8 +4,11 @@ A record is ended by its job (tasks.py) or, when the job fails in a way the job 
 see (timeout, a worker killed mid-job and cleaned up by RQ), by the job's failure callback.
 What neither covers: a worker that died before RQ's own maintenance noticed (that takes up to
 the job timeout plus RQ's maintenance interval), or a job that vanished from Redis. This module
-covers those, from the job's own state in RQ. It runs when a worker starts, on every worker
-maintenance tick, and lazily when someone looks at a record that is older than it should be.
+covers those, from the job's own state in RQ. Only workers run it: when one starts, on every
+maintenance tick, and when Redis answers again after an outage. Reading a record never writes.
+
+A job cut off by Redis itself (a crash, a failover that lost the last writes) is the service's
+fault, not the picture's: its records say the job was lost and ask for the upload again.
 
 We mark such records failed instead of requeueing them: a picture that killed a worker (say, by
 exhausting its memory) would kill the next one too, and the person sees a clear message.
@@ -19,10 +22,11 @@ from django.conf import settings
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
+from rq.queue import Queue
 from rq.registry import StartedJobRegistry
 from rq.worker import Worker
 
-from . import history
+from . import history, jobs
 from .messages import INTERNAL_ERROR, JOB_LOST, TIMED_OUT, WORKER_STOPPED, code_of  # noqa: F401 (re-exported)
 
 log = logging.getLogger(__name__)
@@ -57,11 +61,59 @@ def worker_is_gone(name, connection):
 
 
 def _fail_job(job, reason, connection):
-    """Move a job that can never finish to RQ's failed registry, with the reason."""
+    """Move a job that can never finish to RQ's failed registry, with the reason (and without
+    its pictures: nothing will read them again)."""
+    jobs.drop_pictures(job)
     pipe = connection.pipeline()
     StartedJobRegistry(job.origin, connection=connection, job_class=type(job)).remove_executions(job, pipeline=pipe)
+    Queue(job.origin, connection=connection).remove(job, pipeline=pipe)
     record_job_failure(job, reason, pipe)
     pipe.execute()
+
+
+# Traces of a job that failed because Redis went away under it, not because of its picture.
+_INFRASTRUCTURE = ("ConnectionError", "TimeoutError", "ReadOnlyError", "LostJobError")
+
+
+def failure_message(exc_info):
+    """What a failed job's records say, from the job's traceback text."""
+    exc_info = exc_info or ""
+    if "Abandoned" in exc_info:
+        return WORKER_STOPPED
+    if any(name in exc_info for name in _INFRASTRUCTURE):
+        return JOB_LOST
+    return INTERNAL_ERROR
+
+
+def end_lost_job(job, connection):
+    """End a job that Redis lost track of (the worker running it saw Redis go away): the job
+    goes to the failed registry and its pending records say it was lost."""
+    job = Job.fetch(job.id, connection=connection) if Job.exists(job.id, connection=connection) else None
+    if job is not None:
+        if job.get_status() in jobs.ENDED:
+            return
+        _fail_job(job, "LostJobError: Redis became unreachable while this job ran", connection)
+        _fail_records(jobs.record_ids(job), JOB_LOST)
+
+
+def started_jobs_of(worker_name, connection):
+    """The jobs Redis shows as running on `worker_name`."""
+    registry = StartedJobRegistry("default", connection=connection)
+    found = []
+    for job_id in registry.get_job_ids():
+        try:
+            job = Job.fetch(job_id, connection=connection)
+        except NoSuchJobError:
+            continue
+        if job.worker_name == worker_name and job.get_status() == JobStatus.STARTED:
+            found.append(job)
+    return found
+
+
+def _waits_in_queue(job, connection):
+    queue = Queue(job.origin, connection=connection)
+    return (connection.lpos(queue.key, job.id) is not None
+            or connection.lpos(queue.intermediate_queue_key, job.id) is not None)
 
 
 def _fail_records(record_ids, message):
@@ -103,9 +155,15 @@ def check(record, now=None):
         _fail_job(job, f"AbandonedJobError: worker {job.worker_name} stopped during the job", connection)
         message = WORKER_STOPPED
     elif status in (JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED):
-        message = WORKER_STOPPED if "Abandoned" in (job.exc_info or "") else INTERNAL_ERROR
+        message = failure_message(job.exc_info)
     elif status == JobStatus.FINISHED:
-        message = INTERNAL_ERROR  # the job ended without writing the record: should not happen
+        # Finished without its records' answers: Redis lost those writes (a crash between the
+        # job's writes reaching disk, a failover to a replica that had not got them).
+        message = JOB_LOST
+    elif status == JobStatus.QUEUED and is_overdue(record, now) and not _waits_in_queue(job, connection):
+        # Taken off the queue, then lost before it started (Redis restarted in between).
+        _fail_job(job, "LostJobError: the job left its queue but never started", connection)
+        message = JOB_LOST
     else:
         return None
     _fail_records(_record_ids(job, record), message)

@@ -3,7 +3,7 @@ import logging
 
 from django.conf import settings
 
-from . import history, storage
+from . import history, jobs, storage
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +22,8 @@ def prune(now=None):
     names = history.prune(max_records=max_records, max_age_seconds=max_age, now=now)
     for name in names:
         storage.remove(name)
+    if names:  # the pruned records' jobs, now that no record needs them
+        jobs.forget_orphans()
     if names:
         log.info("Retention removed %d record(s)", len(names))
     return len(names)

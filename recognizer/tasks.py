@@ -10,10 +10,10 @@ from ml.recognise import input_png, recognise_many
 from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
-from . import history, metrics, retention
+from . import history, jobs, metrics, retention
 from .images import thumbnail_png
 from .messages import INTERNAL_ERROR, TIMED_OUT, WORKER_STOPPED, code_of
-from .reconcile import PENDING
+from .reconcile import PENDING, failure_message
 
 log = logging.getLogger(__name__)
 
@@ -106,7 +106,8 @@ def job_failed(job, connection, exc_type, exc_value, traceback):
     elif issubclass(exc_type, JobTimeoutException):
         message = TIMED_OUT
     else:
-        message = INTERNAL_ERROR
+        message = failure_message(exc_type.__name__)  # Redis lost under the job: "lost", not "error"
+    jobs.drop_pictures(job)
     ids = job.args[0] if job.args else []
     ended = 0
     for prediction_id in ids if isinstance(ids, list) else [ids]:

@@ -6,19 +6,39 @@ no work-horse isolation, which is why every job function guards itself and recor
 
 Housekeeping rides on RQ's maintenance tick (WORKER_MAINTENANCE_SECONDS) and on start-up:
 records left pending by a dead worker are ended (reconcile.py) and old history is pruned.
+
+A worker outlives Redis going away (a crash, a restart, a Sentinel failover): RQ's own loop
+retries only its blocking dequeue and quits on any other Redis error, which would take the
+loaded model down with it. Here every Redis call of the loop waits for Redis with back-off
+instead, a job cut off by the outage ends as "lost" (its records say so), and a job ended here
+no longer carries its pictures (jobs.py).
 """
 import logging
+import time
 
+import redis
 from django.conf import settings
 from rq import SimpleWorker
 
+from . import jobs
+
 log = logging.getLogger(__name__)
+
+REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+# Back-off between tries while Redis is away: short at first (a restart takes a second or two),
+# never long enough to leave a queue unserved for minutes once Redis is back.
+FIRST_RETRY_SECONDS = 0.5
+MAX_RETRY_SECONDS = 5.0
 
 
 class ModelWorker(SimpleWorker):
+    # RQ's own back-off for its dequeue loop, which doubles up to 60 s by default.
+    max_connection_wait_time = MAX_RETRY_SECONDS
+
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("maintenance_interval", settings.WORKER_MAINTENANCE_SECONDS)
         super().__init__(*args, **kwargs)
+        self._redis_lost = False
 
     def work(self, *args, **kwargs):
         from ml.predict import load_serving_model
@@ -26,12 +46,91 @@ class ModelWorker(SimpleWorker):
         # LiteRT's interpreter, with WORKER_MODEL_THREADS threads: the worker never imports TensorFlow.
         load_serving_model(settings.MODEL_PATH, threads=settings.WORKER_MODEL_THREADS)
         log.info("Model loaded; worker %s ready", self.name)
+        self.until_redis_answers("start", self.connection.ping)
         self.housekeeping()
         return super().work(*args, **kwargs)
 
+    def until_redis_answers(self, what, call, *args, **kwargs):
+        """call(*args, **kwargs), tried again with back-off for as long as Redis is unreachable."""
+        delay = FIRST_RETRY_SECONDS
+        while True:
+            try:
+                result = call(*args, **kwargs)
+            except REDIS_ERRORS as exc:
+                self._redis_lost = True
+                log.warning("Worker %s: Redis unreachable (%s) during %s; trying again in %.1f s",
+                            self.name, exc, what, delay)
+                time.sleep(delay)
+                delay = min(delay * 2, MAX_RETRY_SECONDS)
+                continue
+            if self._redis_lost:
+                self._redis_lost = False
+                log.warning("Worker %s: Redis answers again", self.name)
+                self.after_outage()
+            return result
+
+    # The calls of RQ's work loop that would otherwise end the worker on a Redis error.
+    def heartbeat(self, timeout=None, pipeline=None):
+        if pipeline is not None:  # queued on someone's pipeline: no round trip here
+            return super().heartbeat(timeout, pipeline=pipeline)
+        return self.until_redis_answers("heartbeat", super().heartbeat, timeout)
+
+    def set_state(self, state, pipeline=None):
+        if pipeline is not None:
+            return super().set_state(state, pipeline=pipeline)
+        return self.until_redis_answers("set_state", super().set_state, state)
+
+    def check_for_suspension(self, burst):
+        return self.until_redis_answers("check_for_suspension", super().check_for_suspension, burst)
+
+    def execute_job(self, job, queue):
+        try:
+            super().execute_job(job, queue)
+        except REDIS_ERRORS as exc:
+            # The job may have run, half-run or not started: Redis cannot say which until it is
+            # back. Its records are then ended as lost, never left waiting.
+            self._redis_lost = True
+            log.error("Worker %s: Redis failed around job %s (%s); it will be ended as lost",
+                      self.name, job.id, exc)
+            self.until_redis_answers("reconnect", self.connection.ping)
+            self.end_lost(job)
+            self.until_redis_answers("set_state", super().set_state, "idle")
+            return
+        self.until_redis_answers("dropping the job's pictures", jobs.drop_pictures, job)
+
+    def teardown(self):
+        try:
+            super().teardown()
+        except REDIS_ERRORS as exc:  # stopping while Redis is away: nothing left to tell it
+            log.warning("Worker %s: could not unregister (%s)", self.name, exc)
+
     def run_maintenance_tasks(self):
-        super().run_maintenance_tasks()
+        try:
+            super().run_maintenance_tasks()
+        except REDIS_ERRORS as exc:
+            self._redis_lost = True
+            log.warning("Worker %s: maintenance skipped, Redis unreachable (%s)", self.name, exc)
+            return
         self.housekeeping()
+
+    def after_outage(self):
+        """Redis is back: jobs that Redis still shows running on this worker are not running
+        (this worker is between jobs), so end them as lost."""
+        try:
+            from . import reconcile
+
+            for job in reconcile.started_jobs_of(self.name, self.connection):
+                self.end_lost(job)
+        except Exception:
+            log.exception("Worker %s: could not check its jobs after the outage", self.name)
+
+    def end_lost(self, job):
+        from . import reconcile
+
+        try:
+            reconcile.end_lost_job(job, self.connection)
+        except Exception:
+            log.exception("Worker %s: could not end lost job %s; reconciliation will", self.name, job.id)
 
     def housekeeping(self):
         from . import reconcile, retention

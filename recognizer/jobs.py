@@ -1,0 +1,119 @@
+"""The RQ job behind records: it carries the pictures only while it is pending.
+
+A job's arguments hold the uploaded bytes, so a worker on another host needs no shared disk.
+Once the job has ended, its records hold the answer and the storage holds the picture; a copy
+left in Redis would only take memory and outlive a delete. So a job's pictures are dropped from
+its arguments when it ends (by the worker, the failure callback and reconciliation), and
+deleting or pruning a record deletes its job.
+"""
+import logging
+
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.registry import FailedJobRegistry, FinishedJobRegistry
+
+from . import history
+
+log = logging.getLogger(__name__)
+
+ENDED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
+# Rewrites a job's arguments only while the job exists: a job deleted meanwhile must not come
+# back as a hash holding nothing but its arguments (and no expiry).
+_SET_DATA = """
+if redis.call('exists', KEYS[1]) == 1 then
+  redis.call('hset', KEYS[1], 'data', ARGV[1])
+  return 1
+end
+return 0
+"""
+
+
+def _is_picture(value):
+    return isinstance(value, (bytes, bytearray)) and len(value) > 0
+
+
+def _strip(args, only=None):
+    """Job arguments (ids, picture or pictures, ...) with the pictures emptied; with `only`, the
+    pictures of those ids alone (a batch whose other records still wait for their answers)."""
+    ids = args[0] if args else None
+
+    def drop(prediction_id):
+        return only is None or prediction_id in only
+
+    stripped = []
+    for value in args:
+        if _is_picture(value):
+            value = b"" if drop(ids) else value
+        elif isinstance(value, list) and value is not ids and isinstance(ids, list) and len(value) == len(ids):
+            value = [b"" if _is_picture(v) and drop(i) else v for i, v in zip(ids, value)]
+        stripped.append(value)
+    return tuple(stripped)
+
+
+def holds_pictures(args):
+    return any(_is_picture(a) or (isinstance(a, list) and any(map(_is_picture, a))) for a in args)
+
+
+def drop_pictures(job, only=None):
+    """Empty the picture bytes in `job`'s arguments, in memory (for RQ's own later saves of this
+    job object) and in Redis. A job that has ended needs only its record ids."""
+    try:
+        args = job.args
+    except Exception:  # arguments that no longer load hold nothing we could clean
+        return
+    if not holds_pictures(args):
+        return
+    job.args = _strip(tuple(args), only)
+    job.connection.eval(_SET_DATA, 1, job.key, job.data)
+
+
+def record_ids(job):
+    ids = job.args[0] if job.args else []
+    return ids if isinstance(ids, list) else [ids]
+
+
+def _fetch(job_id, connection):
+    try:
+        return Job.fetch(job_id, connection=connection)
+    except NoSuchJobError:
+        return None
+
+
+def forget(prediction_id):
+    """Before the record `prediction_id` is deleted: delete its job, or, when the job is a batch
+    whose other records still wait for it, its picture in that job."""
+    record = history.get(prediction_id)
+    if not record or not record.get("job_id"):
+        return
+    job = _fetch(record["job_id"], history.connection())
+    if job is None:
+        return
+    others = [i for i in record_ids(job) if i != prediction_id]
+    waiting = [r for r in history.get_many(others) if r["status"] in ("queued", "started")]
+    if waiting and job.get_status() not in ENDED:
+        drop_pictures(job, only={prediction_id})
+    else:
+        job.delete()
+
+
+def forget_orphans(connection=None, limit=1000):
+    """Delete the ended jobs none of whose records exists any more (after retention pruned
+    them); returns how many went. Looks at the `limit` jobs of each registry that ended first:
+    retention prunes the oldest records, so their jobs are there."""
+    connection = connection or history.connection()
+    removed = 0
+    for registry_class in (FinishedJobRegistry, FailedJobRegistry):
+        registry = registry_class("default", connection=connection)
+        for job_id in registry.get_job_ids(0, limit - 1):
+            job = _fetch(job_id, connection)
+            if job is None:
+                registry.remove(job_id)
+                continue
+            try:
+                ids = record_ids(job)
+            except Exception:
+                continue
+            if ids and not history.get_many(ids):
+                job.delete()
+                removed += 1
+    return removed
