@@ -61,8 +61,8 @@ DATA_DIR = Path(os.environ.get("DATA_DIR") or BASE_DIR / ".data")
 
 
 def _secret_key():
-    if os.environ.get("SECRET_KEY"):
-        return os.environ["SECRET_KEY"]
+    if envsecret("SECRET_KEY"):
+        return envsecret("SECRET_KEY")
     # `make run` writes a random key here on first start, so a local install needs no setup.
     key_file = DATA_DIR / "secret_key"
     if key_file.exists():
@@ -100,7 +100,7 @@ SESSION_COOKIE_HTTPONLY = True
 
 # When set, /api/* answers only requests with `Authorization: Bearer <API_TOKEN>`, or requests
 # made by this site's own pages (same-origin browser requests); see recognizer/middleware.py.
-API_TOKEN = os.environ.get("API_TOKEN", "")
+API_TOKEN = envsecret("API_TOKEN")
 # /metrics answers staff, and scrapers sending `Authorization: Bearer <METRICS_TOKEN>` when set.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")
 
@@ -218,7 +218,7 @@ LOGIN_URL = "admin:login"
 LOGOUT_REDIRECT_URL = "recognizer-index"
 
 # --- Redis, queue and worker ---
-REDIS_URL = os.environ.get("REDIS_URL") or "redis://127.0.0.1:6379/0"
+REDIS_URL = envsecret("REDIS_URL") or "redis://127.0.0.1:6379/0"
 # A job that runs longer than this is stopped and its prediction marked failed.
 JOB_TIMEOUT = envint("JOB_TIMEOUT", 60)
 
