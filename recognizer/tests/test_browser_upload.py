@@ -63,9 +63,15 @@ def test_it_refuses_an_oversize_file_before_sending(open_page, tmp_path, setting
     big = tmp_path / "huge.png"
     big.write_bytes(b"\0" * (settings.MAX_UPLOAD_BYTES + 1))
     page.set_input_files("#id_image", str(big))
-    assert "huge.png" in page.locator(".preview.refused .problem").inner_text()
+    assert page.locator(".preview.refused .name").inner_text() == "huge.png"
+    assert "10 MB" in page.locator(".preview.refused .problem").inner_text()
     page.click("#upload-submit")
-    assert page.locator("#upload-error").is_visible()
+    # Recognise explains the flagged file on its own card instead of asking for a picture.
+    card = page.locator(".card.status-refused")
+    card.wait_for()
+    assert card.locator(".filename").inner_text() == "huge.png"
+    assert "10 MB" in card.locator(".error").inner_text()
+    assert page.locator("#upload-error").is_hidden()
     assert history.counts()["total"] == 0
     assert browser_page.errors == []
 
