@@ -1,17 +1,24 @@
-"""Reading what people upload: formats, limits, and refusing what cannot be read.
+"""Reading what people upload: formats, limits, a cost budget, and refusing what cannot be read.
 
-The web calls check_upload() (headers and a cheap integrity check, no full decode); the worker
-calls decode() to get grey pixels at a working resolution. Both raise ImageRejected, whose
-`code` names the reason so that the web can say it in the person's language.
+The web calls check_upload(): it reads headers only (format, size, mode, compression) plus an
+integrity check that inflates no pixels, so a tiny file that claims a huge picture costs the web
+nothing. The worker calls decode() to get grey pixels at a working resolution; it first
+estimates what decoding will cost from the same headers and refuses a picture over the budget
+(big JPEGs are decoded at reduced scale, which keeps them inside it). Both raise ImageRejected,
+whose `code` names the reason so that the web can say it in the person's language.
 """
 import io
 import warnings
 
 import numpy as np
-from PIL import Image, ImageOps, UnidentifiedImageError
+from PIL import Image, UnidentifiedImageError
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_PIXELS = 40_000_000
+
+# What one picture may cost the worker to decode. The estimate errs high (see COST_NS).
+BUDGET_SECONDS = 0.5
+BUDGET_BYTES = 300 * 1024 * 1024
 
 # Pillow format name -> (file extension, content type): the formats people upload, and the only
 # ones we open. SVG is never among them (it can carry script).
@@ -25,10 +32,38 @@ FORMATS = {
     "TIFF": ("tif", "image/tiff"),
 }
 ACCEPTED_FORMATS = tuple(FORMATS)
+JPEGS = ("JPEG", "MPO")
 
 # Working resolution: large enough that a digit a few percent of a photo's height
 # still spans dozens of pixels, small enough that a 12 MP photo is quick.
 WORK_LONG_SIDE = 1024
+
+# decode()'s cost in nanoseconds per pixel and per decoded band (load, grey conversion and
+# reduction together), by format and, for TIFF, compression: at or above the worst of noisy and
+# smooth pictures measured on the 2-core benchmark machine (a shared core is slower still).
+# Formats without a reduced decode pay for every pixel, so these set how many pixels each may
+# have: 22 ns is about 7.5 MP of RGB PNG in half a second, or 22 MP of grey PNG.
+COST_NS = {
+    "PNG": 22, "WEBP": 22, "GIF": 26, "BMP": 6,
+    "TIFF:raw": 6, "TIFF:packbits": 8, "TIFF:tiff_lzw": 12, "TIFF:tiff_adobe_deflate": 20,
+    "TIFF:tiff_deflate": 20, "TIFF:jpeg": 14, "TIFF:group4": 25, "TIFF": 25,
+    # JPEG: per pixel and band decoded (after draft), plus per byte of the file (entropy decoding
+    # reads every byte whatever the scale).
+    "JPEG": 10, "JPEG:byte": 40,
+}
+# Bands the decoder produces for each mode (WebP always decodes to RGB or RGBA; a palette costs
+# about two bands, being expanded on the way to grey), and bytes per band.
+BANDS = {"1": 1, "L": 1, "P": 2, "PA": 3, "LA": 2, "La": 2, "RGB": 3, "RGBA": 4, "RGBa": 4,
+         "CMYK": 4, "YCbCr": 3, "LAB": 3, "HSV": 3, "I": 1, "F": 1, "I;16": 1, "I;16L": 1,
+         "I;16B": 1, "I;16N": 1}
+BAND_BYTES = {"I": 4, "F": 4, "I;16": 2, "I;16L": 2, "I;16B": 2, "I;16N": 2}
+
+# EXIF orientation -> the transpose that shows the picture upright (as ImageOps.exif_transpose).
+ORIENTATIONS = {
+    2: Image.Transpose.FLIP_LEFT_RIGHT, 3: Image.Transpose.ROTATE_180,
+    4: Image.Transpose.FLIP_TOP_BOTTOM, 5: Image.Transpose.TRANSPOSE,
+    6: Image.Transpose.ROTATE_270, 7: Image.Transpose.TRANSVERSE, 8: Image.Transpose.ROTATE_90,
+}
 
 
 def _formats():
@@ -93,8 +128,84 @@ def _damaged():
                          code="damaged")
 
 
-def check_upload(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> None:
-    """Refuse, quickly, what preprocess() would refuse later; raises ImageRejected."""
+def _too_costly(img, seconds, memory):
+    w, h = img.size
+    return ImageRejected(
+        f"This picture ({w}\u00d7{h} pixels, {img.format}) would take too long to read. "
+        "Please send it smaller, or as a JPEG.",
+        status=413, code="too_costly", width=w, height=h, format=img.format,
+        seconds=round(seconds, 2), megabytes=round(memory / 1048576),
+    )
+
+
+def _jpeg_scale(size, box=None):
+    """The draft scale (1, 1/2, 1/4 or 1/8) that still leaves the wanted part of a JPEG a little
+    over the working resolution."""
+    w, h = size if box is None else (box[2] - box[0], box[3] - box[1])
+    scale = 1.0
+    while scale > 1 / 8 and max(w, h) * scale / 2 >= WORK_LONG_SIDE * 0.7:
+        scale /= 2
+    return scale
+
+
+def estimate(img, data_size, box=None):
+    """(seconds, bytes) that decode() would spend on an opened, not yet loaded picture."""
+    w, h = img.size
+    bands = BANDS.get(img.mode, 4)
+    if img.format == "WEBP":
+        bands = max(bands, 3)
+    depth = BAND_BYTES.get(img.mode, 1)
+    if img.format in JPEGS:
+        scale = _jpeg_scale((w, h), box)
+        pixels = int(w * scale) * int(h * scale)
+        seconds = (pixels * bands * COST_NS["JPEG"] + data_size * COST_NS["JPEG:byte"]) * 1e-9
+    else:
+        pixels = w * h
+        key = f"TIFF:{img.info.get('compression', 'raw')}" if img.format == "TIFF" else img.format
+        rate = COST_NS.get(key, COST_NS.get(img.format, max(COST_NS.values())))
+        seconds = pixels * bands * rate * 1e-9
+    # The decoded picture (a palette expanded to RGBA), plus a grey copy and an alpha band on
+    # the way to the working size.
+    memory = pixels * (max(bands, 4 if img.mode in ("P", "PA") else 0) * depth + 2)
+    return seconds, memory
+
+
+def _check_budget(img, data_size, box=None):
+    seconds, memory = estimate(img, data_size, box)
+    if seconds > BUDGET_SECONDS or memory > BUDGET_BYTES:
+        raise _too_costly(img, seconds, memory)
+
+
+def _jpeg_scan_start(data):
+    """Where a JPEG's first scan data begins (just after its SOS segment), or None."""
+    i, end = 2, len(data) - 3
+    while i < end:
+        if data[i] != 0xFF:
+            i += 1  # junk between segments, which decoders skip too
+            continue
+        marker = data[i + 1]
+        if marker == 0xFF or marker == 0x01 or 0xD0 <= marker <= 0xD8:
+            i += 1 if marker == 0xFF else 2  # fill byte, or a marker without a length
+            continue
+        length = int.from_bytes(data[i + 2:i + 4], "big")
+        if marker == 0xDA:
+            return i + 2 + length
+        i += 2 + length
+    return None
+
+
+def _jpeg_complete(data):
+    """A complete JPEG ends its scan data with an EOI marker; a cut-off one does not. Checked
+    without decoding: inside scan data a 0xFF byte is always followed by 0x00 or a restart
+    marker, so after the first scan EOI first appears where the picture ends. (An EXIF
+    thumbnail's own EOI comes before the scan, so it does not count.)"""
+    start = _jpeg_scan_start(data)
+    return start is not None and data.find(b"\xff\xd9", start) != -1
+
+
+def check_upload(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = MAX_PIXELS) -> str:
+    """Refuse, quickly and from headers only, what decode() would refuse later; returns the
+    Pillow format name. Raises ImageRejected."""
     if data is not None and len(data) > max_bytes:
         raise ImageRejected(
             f"The file is too large ({len(data) / 1048576:.1f} MB); the limit is {max_bytes / 1048576:g} MB.",
@@ -103,38 +214,85 @@ def check_upload(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = M
     img = _open(data, max_pixels)
     try:
         with img:
-            if img.format == "PNG":
+            image_format = img.format
+            _check_budget(img, len(data))
+            if image_format == "PNG":
                 # verify() walks every chunk and its CRC without inflating pixels: cheap, and it
                 # notices a file that stops early.
                 img.verify()
-            else:
-                if img.format in ("JPEG", "MPO"):
-                    # Decoding at 1/8 scale still reads the whole stream, so a cut-off file shows.
-                    img.draft("L", (max(1, img.size[0] // 8), max(1, img.size[1] // 8)))
-                img.load()
+            elif image_format in JPEGS and not _jpeg_complete(data):
+                raise _damaged()
     except ImageRejected:
         raise
     except Exception:
         raise _damaged() from None
+    return image_format
 
 
-def decode(data: bytes, max_pixels: int = MAX_PIXELS):
-    """Oriented picture as (grey float32 [0,1], alpha float32 or None, full-size (w, h))."""
+def _raw_box(crop, size, orientation):
+    """The pixel box in the stored (unrotated) picture of `crop`, fractions (x0, y0, x1, y1) of
+    the upright picture."""
+    x0, y0, x1, y1 = (min(1.0, max(0.0, float(v))) for v in crop)
+    if x1 <= x0 or y1 <= y0:
+        raise ImageRejected("The chosen part of the picture is empty.", code="empty_crop")
+    # Where a point (u, v) of the upright picture lies in the stored one, for each orientation.
+    back = {
+        1: lambda u, v: (u, v), 2: lambda u, v: (1 - u, v), 3: lambda u, v: (1 - u, 1 - v),
+        4: lambda u, v: (u, 1 - v), 5: lambda u, v: (v, u), 6: lambda u, v: (v, 1 - u),
+        7: lambda u, v: (1 - v, 1 - u), 8: lambda u, v: (1 - v, u),
+    }[orientation if orientation in ORIENTATIONS else 1]
+    (ax, ay), (bx, by) = back(x0, y0), back(x1, y1)
+    w, h = size
+    left, right = sorted((ax, bx))
+    top, bottom = sorted((ay, by))
+    box = (int(left * w), int(top * h), max(int(left * w) + 1, round(right * w)),
+           max(int(top * h) + 1, round(bottom * h)))
+    return box
+
+
+def _orientation(img):
+    try:
+        return int(img.getexif().get(0x0112, 1))
+    except Exception:  # a broken EXIF block must not cost the picture
+        return 1
+
+
+def decode(data: bytes, max_pixels: int = MAX_PIXELS, crop=None):
+    """Upright picture as (grey float32 [0,1], alpha float32 or None, full-size (w, h)).
+
+    `crop` is (x0, y0, x1, y1), fractions 0..1 of the upright picture; only that part is kept,
+    and `full` is then its size in pixels. Raises ImageRejected, also for a picture that would
+    cost more than the budget (BUDGET_SECONDS, BUDGET_BYTES) to decode.
+    """
     img = _open(data, max_pixels)
     try:
         with img:
-            full = img.size
-            if img.format in ("JPEG", "MPO") and max(full) > WORK_LONG_SIDE * 1.4:
-                # Decoding at reduced scale is most of the time saved on a big photo.
-                f = 0.7 * WORK_LONG_SIDE / max(full)
-                img.draft(img.mode if img.mode in ("L", "RGB") else None,
-                          (max(1, int(full[0] * f)), max(1, int(full[1] * f))))
+            size = img.size
+            # JPEG and TIFF carry EXIF before the pixels; PNG and WebP may not (read after load).
+            orientation = _orientation(img) if img.format in JPEGS + ("TIFF",) else None
+            box = None if crop is None else _raw_box(crop, size, orientation or 1)
+            _check_budget(img, len(data), box)
+            if img.format in JPEGS:
+                scale = _jpeg_scale(size, box)
+                if scale < 1:
+                    # Decoding at reduced scale is most of the time saved on a big photo.
+                    img.draft(img.mode if img.mode in ("L", "RGB") else None,
+                              (max(1, int(size[0] * scale)), max(1, int(size[1] * scale))))
             img.load()
-            orientation = img.getexif().get(0x0112, 1)
-            if orientation in (5, 6, 7, 8):
-                full = (full[1], full[0])
-            img = ImageOps.exif_transpose(img)
-            grey, alpha = _grey_alpha(img)
+            if orientation is None:
+                orientation = _orientation(img)
+                if crop is not None:
+                    box = _raw_box(crop, size, orientation)
+            if box is not None:
+                # The draft may have made the picture smaller than its header said.
+                fx, fy = img.size[0] / size[0], img.size[1] / size[1]
+                scaled = (int(box[0] * fx), int(box[1] * fy),
+                          max(int(box[0] * fx) + 1, round(box[2] * fx)),
+                          max(int(box[1] * fy) + 1, round(box[3] * fy)))
+                img = img.crop(scaled)
+                size = (box[2] - box[0], box[3] - box[1])
+            full = (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
+            grey, alpha = _grey_alpha(img, ORIENTATIONS.get(orientation))
     except ImageRejected:
         raise
     except Exception:
@@ -142,7 +300,7 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS):
     return grey, alpha, full
 
 
-def _grey_alpha(img):
+def _grey_alpha(img, transpose=None):
     mode = img.mode
     alpha = None
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
@@ -173,6 +331,11 @@ def _grey_alpha(img):
         grey = grey.resize(size, Image.BOX, reducing_gap=2.0)
         if alpha is not None:
             alpha = alpha.resize(size, Image.BOX, reducing_gap=2.0)
+    if transpose is not None:
+        # Turned upright after the reduction, which is cheaper than turning the full picture.
+        grey = grey.transpose(transpose)
+        if alpha is not None:
+            alpha = alpha.transpose(transpose)
     g = np.asarray(grey, dtype=np.float32)
     if grey.mode == "L":
         g = g / 255.0

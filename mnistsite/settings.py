@@ -98,11 +98,15 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 
-# When set, /api/* answers only requests with `Authorization: Bearer <API_TOKEN>`, or requests
-# made by this site's own pages (same-origin browser requests); see recognizer/middleware.py.
+# When set, /api/* answers only requests with `Authorization: Bearer <API_TOKEN>`, or this
+# site's own pages (session cookie and CSRF token); see recognizer/access.py.
 API_TOKEN = envsecret("API_TOKEN")
 # /metrics answers staff, and scrapers sending `Authorization: Bearer <METRICS_TOKEN>` when set.
 METRICS_TOKEN = envsecret("METRICS_TOKEN")
+# Lists (history, list API, exports) show each visitor only their own uploads unless this is on.
+PUBLIC_HISTORY = envbool("PUBLIC_HISTORY", False)
+# Corrections one browser session (or the API token) may make per hour.
+CORRECTIONS_PER_HOUR = envint("CORRECTIONS_PER_HOUR", 60)
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -114,6 +118,8 @@ INSTALLED_APPS = [
     "django_rq",
     "recognizer",
 ]
+    # Login throttling (django-axes): too many wrong passwords lock the username and address out.
+    "axes",
 
 MIDDLEWARE = [
     "recognizer.middleware.RequestGuardMiddleware",
@@ -130,8 +136,21 @@ MIDDLEWARE = [
     "recognizer.middleware.RedisUnavailableMiddleware",
 ]
 
+    # Last, as django-axes asks: turns a locked-out login into its refusal page.
+    "axes.middleware.AxesMiddleware",
 ROOT_URLCONF = "mnistsite.urls"
 WSGI_APPLICATION = "mnistsite.wsgi.application"
+AUTHENTICATION_BACKENDS = [
+    "recognizer.logins.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+# After this many wrong passwords for one username from one address, logins are refused (even
+# with the right password) for AXES_COOLOFF_HOURS.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
+AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_HOURS", 1)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+
 
 TEMPLATES = [
     {
@@ -300,3 +319,5 @@ LOGGING = {
 # Waits one web process serves at once (each holds a thread); past this, uploads answer 202 at
 # once. By default half of the process's threads (WEB_THREADS), so waiters never hold them all.
 MAX_WAITS_PER_PROCESS = envint("MAX_WAITS_PER_PROCESS", max(1, envint("WEB_THREADS", 8) // 2))
+# Rows in one CSV or JSON export (the newest); narrow the dates to export older ones.
+EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 10_000)

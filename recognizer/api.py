@@ -1,21 +1,26 @@
-"""The JSON API. CSRF-exempt on purpose: it is called by scripts (curl), not by logged-in pages.
+"""The JSON API, for scripts (`Authorization: Bearer <API_TOKEN>`) and this site's own pages
+(session cookie and CSRF token); see recognizer/access.py for who may do what.
 
-  POST /api/predictions            multipart field `image`, one or more files -> 202 (or 200 with ?wait=N)
-  GET  /api/predictions/<id>       one record
-  GET  /api/predictions?digit=&status=&date_from=&date_to=&q=&page=&page_size=   newest first
-  GET  /healthz                    200 when Redis answers, 503 otherwise (for load balancers)
-Errors are always {"error": "..."} with a 4xx/503 status.
+  POST /api/predictions            multipart field `image`, one or more files -> 202 (or 200 with
+                                   ?wait=N) with the accepted predictions and the `refused` files
+                                   (filename, error, code); 400 (or 413) only when none is accepted
+  GET  /api/predictions/<id>       one record (reads only: it never changes a record)
+  POST /api/predictions/<id>/correction   {"digit": N} or form field digit: what it really shows
+  GET  /api/predictions?digit=&status=&date_from=&date_to=&q=&page=&page_size=   newest first;
+                                   a visitor's own uploads unless staff or PUBLIC_HISTORY
+Errors are always {"error": "..."} with a 4xx/503 status, in the request's language.
 """
+import json
 from datetime import datetime, timezone
 
 from django.conf import settings
 from django.http import JsonResponse
 from django.urls import reverse
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import history, messages, reconcile
+from . import access, corrections, history, messages
 from .forms import HistoryFilterForm
 from .submit import UploadError, read_files, submit
 from .waiting import wait
@@ -70,13 +75,14 @@ def _int_param(request, name, default, low, high):
     try:
         number = int(value)
     except ValueError:
-        raise UploadError(f"'{name}' must be a whole number.") from None
+        raise UploadError(_("'%(name)s' must be a whole number.") % {"name": name}) from None
     if not low <= number <= high:
-        raise UploadError(f"'{name}' must be between {low} and {high}.")
+        raise UploadError(_("'%(name)s' must be between %(low)d and %(high)d.") % {
+            "name": name, "low": low, "high": high})
     return number
 
 
-@csrf_exempt
+@access.api_view
 @never_cache
 @require_http_methods(["GET", "POST"])
 def predictions(request):
@@ -85,21 +91,26 @@ def predictions(request):
             return _create(request)
         return _list(request)
     except UploadError as exc:
-        return error(exc.message, exc.status)
+        body = {"error": exc.message}
+        if exc.refused:
+            body["refused"] = exc.refused
+        return JsonResponse(body, status=exc.status)
 
 
 def _create(request):
     if request.content_type != "multipart/form-data":
         raise UploadError(
-            f"Send the pictures as multipart/form-data in the field 'image', not as "
-            f"{request.content_type or 'a body without a content type'}.", status=415)
+            _("Send the pictures as multipart/form-data in the field 'image', not as %(type)s.") % {
+                "type": request.content_type or _("a body without a content type")}, status=415)
     wait_seconds = _int_param(request, "wait", 0, 0, 3600)
-    records = submit(read_files(request.FILES.getlist("image")))
+    records, refused = submit(read_files(request.FILES.getlist("image")),
+                              owner=access.visitor(request, create=True))
+    status = 202
     if wait_seconds:
         records = wait([r["id"] for r in records], min(wait_seconds, settings.MAX_WAIT_SECONDS))
-        done = all(r["status"] in ("finished", "failed") for r in records)
-        return JsonResponse({"predictions": [serialize(r) for r in records]}, status=200 if done else 202)
-    return JsonResponse({"predictions": [serialize(r) for r in records]}, status=202)
+        if all(r["status"] in ("finished", "failed") for r in records):
+            status = 200
+    return JsonResponse({"predictions": [serialize(r) for r in records], "refused": refused}, status=status)
 
 
 def _list(request):
@@ -108,28 +119,59 @@ def _list(request):
         raise UploadError(form.first_error())
     page = form.cleaned_data.get("page") or 1
     page_size = _int_param(request, "page_size", settings.HISTORY_PAGE_SIZE, 1, MAX_PAGE_SIZE)
-    total, records = history.page(**form.filters(), offset=(page - 1) * page_size, limit=page_size)
+    total, records = history.page(**form.filters(), owner=access.list_owner(request),
+                                  offset=(page - 1) * page_size, limit=page_size)
     return JsonResponse({
         "count": total, "page": page, "page_size": page_size,
         "results": [serialize(r) for r in records],
     })
 
 
+def _not_found():
+    return error(_("No prediction with this id."), 404)
+
+
+@access.api_view
 @never_cache
 @require_GET
 def prediction_detail(request, prediction_id):
+    # Reads only: ending a record whose job cannot is the workers' business (reconcile.py).
     record = history.get(prediction_id)
     if record is None:
-        return error("No prediction with this id.", 404)
-    records = reconcile.refresh([record])
-    if not records:
-        return error("No prediction with this id.", 404)
-    return JsonResponse(serialize(records[0]))
+        return _not_found()
+    return JsonResponse(serialize(record))
 
 
+def _digit_from(request):
+    if request.content_type == "application/json":
+        try:
+            value = json.loads(request.body or b"null")
+        except (ValueError, UnicodeDecodeError):
+            return None
+        value = value.get("digit") if isinstance(value, dict) else None
+    else:
+        value = request.POST.get("digit")
+    if isinstance(value, bool):
+        return None
+    try:
+        digit = int(value)
+    except (TypeError, ValueError):
+        return None
+    return digit if 0 <= digit <= 9 else None
+
+
+@access.api_view
 @never_cache
-@require_GET
-def healthz(request):
-    # A Redis error here becomes the 503 of RedisUnavailableMiddleware.
-    history.connection().ping()
-    return JsonResponse({"status": "ok"})
+@require_POST
+def correction(request, prediction_id):
+    record = history.get(prediction_id)
+    if record is None:
+        return _not_found()
+    digit = _digit_from(request)
+    if digit is None:
+        return error(_("Send the digit the picture shows, 0 to 9, as 'digit'."), 400)
+    try:
+        record = corrections.correct_as(request, record, digit)
+    except corrections.CorrectionRefused as exc:
+        return error(exc.message, exc.status)
+    return JsonResponse(serialize(record))

@@ -1,5 +1,5 @@
 """Forms: the upload form, the history filters (shared by the page and the API), corrections."""
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django import forms
 from django.utils import timezone
@@ -30,6 +30,18 @@ class UploadForm(forms.Form):
     )
 
 
+MAX_PAGE = 10_000_000
+
+
+def _day_start(day, zone):
+    """The epoch seconds when `day` begins in `zone`, or None when that lies outside what a
+    timestamp can hold (year 1, year 9999): such a bound filters nothing anyway."""
+    try:
+        return datetime.combine(day, time.min, zone).timestamp()
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
 class HistoryFilterForm(forms.Form):
     digit = forms.ChoiceField(label=_("Digit"), choices=DIGIT_CHOICES, required=False)
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
@@ -39,7 +51,8 @@ class HistoryFilterForm(forms.Form):
                               widget=forms.DateInput(attrs={"type": "date"}))
     q = forms.CharField(label=_("File name contains"), required=False, max_length=255,
                         widget=forms.TextInput(attrs={"type": "search"}))
-    page = forms.IntegerField(min_value=1, required=False)
+    # Far past any history's last page, and small enough that offsets stay 64-bit for Redis.
+    page = forms.IntegerField(min_value=1, max_value=MAX_PAGE, required=False)
 
     def clean(self):
         data = super().clean()
@@ -57,10 +70,11 @@ class HistoryFilterForm(forms.Form):
         zone = timezone.get_current_timezone()
         since = until = None
         if data.get("date_from"):
-            since = datetime.combine(data["date_from"], time.min, zone).timestamp()
-        if data.get("date_to"):
-            until = datetime.combine(data["date_to"] + timedelta(days=1), time.min, zone).timestamp()
-            until -= 1e-6
+            since = _day_start(data["date_from"], zone)
+        if data.get("date_to") and data["date_to"] < date.max:
+            until = _day_start(data["date_to"] + timedelta(days=1), zone)
+            if until is not None:
+                until -= 1e-6
         return {
             "digit": int(data["digit"]) if data.get("digit") else None,
             "status": data.get("status") or None,

@@ -1,19 +1,32 @@
 """Request guards and response headers that apply to the whole site.
 
-RequestGuardMiddleware sits first: it refuses oversize bodies before they are read, holds the
-JSON API to its token when API_TOKEN is set, and turns upload-parsing errors (too many files,
-a broken multipart body) into a clear 4xx instead of Django's bare 400 page or a 500.
+RequestGuardMiddleware sits first: it refuses oversize bodies before they are read, turns
+upload-parsing errors (too many files, a broken multipart body) into a clear 4xx instead of
+Django's bare 400 page or a 500, and gives every error under /api/ and /healthz a JSON body
+(Django's own 404, 405 and 403 answers are HTML or empty). Who may use the API is decided by
+recognizer/access.py, on the API's views.
 """
-import hmac
-
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
+from django.utils.translation import gettext as _, gettext_noop as N_
 from redis.exceptions import ConnectionError, TimeoutError
 
-MESSAGE = "The prediction store is unreachable right now. Please try again in a moment."
+from . import access
+
+MESSAGE = N_("The prediction store is unreachable right now. Please try again in a moment.")
+# What a JSON client is told when Django itself answered with an HTML or empty error.
+STATUS_MESSAGES = {
+    400: N_("The request is not valid."),
+    403: N_("This request is not allowed."),
+    404: N_("There is nothing at this address."),
+    405: N_("This address does not answer this method."),
+    413: N_("The request is too large."),
+}
+# Headers that belong to an error and must survive its JSON rewrite.
+KEPT_HEADERS = ("Allow", "WWW-Authenticate", "Retry-After")
 
 # Our own pages use no inline script or style, so the policy can forbid both.
 CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
@@ -24,7 +37,8 @@ ADMIN_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src '
 
 
 def is_api(request):
-    return request.path.startswith("/api/")
+    """Requests answered in JSON: the API, and the health check that load balancers read."""
+    return request.path.startswith("/api/") or request.path == "/healthz"
 
 
 def refuse(request, message, status):
@@ -34,8 +48,8 @@ def refuse(request, message, status):
 
 
 def _too_many_files():
-    return (f"Too many files in one request; the limit is {settings.MAX_FILES_PER_REQUEST}. "
-            "Send them in smaller groups.")
+    return _("Too many files in one request; the limit is %(n)d. Send them in smaller groups.") % {
+        "n": settings.MAX_FILES_PER_REQUEST}
 
 
 def upload_error(exception):
@@ -43,34 +57,24 @@ def upload_error(exception):
     if isinstance(exception, TooManyFilesSent):
         return _too_many_files(), 400
     if isinstance(exception, TooManyFieldsSent):
-        return "Too many form fields in one request.", 400
+        return _("Too many form fields in one request."), 400
     if isinstance(exception, RequestDataTooBig):
-        return "The form fields of this request are too large.", 413
+        return _("The form fields of this request are too large."), 413
     if isinstance(exception, MultiPartParserError):
-        return "The upload could not be read (a broken multipart/form-data body). Please send it again.", 400
+        return _("The upload could not be read (a broken multipart/form-data body). Please send it again."), 400
     return None
 
 
-def _bearer_token(request):
-    scheme, _, token = request.META.get("HTTP_AUTHORIZATION", "").partition(" ")
-    return token.strip() if scheme.lower() == "bearer" else ""
-
-
-def _same_origin_browser(request):
-    """A request made by this site's own pages: browsers label them, other sites cannot."""
-    if request.META.get("HTTP_SEC_FETCH_SITE") == "same-origin":
-        return True
-    origin = request.META.get("HTTP_ORIGIN")
-    return bool(origin) and origin == f"{request.scheme}://{request.get_host()}"
-
-
-def api_allowed(request):
-    if not settings.API_TOKEN or not is_api(request):
-        return True
-    token = _bearer_token(request)
-    if token:
-        return hmac.compare_digest(token.encode(), settings.API_TOKEN.encode())
-    return _same_origin_browser(request)
+def as_json_error(response):
+    """An HTML or empty error answer rewritten as {"error": ...}, keeping its status."""
+    if response.status_code < 400 or response.get("Content-Type", "").startswith("application/json"):
+        return response
+    message = STATUS_MESSAGES.get(response.status_code, N_("The request could not be answered."))
+    rewritten = JsonResponse({"error": _(message)}, status=response.status_code)
+    for name in KEPT_HEADERS:
+        if name in response:
+            rewritten[name] = response[name]
+    return rewritten
 
 
 class RequestGuardMiddleware:
@@ -78,18 +82,20 @@ class RequestGuardMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        response = self.guard(request)
+        if is_api(request):
+            response = as_json_error(response)
+        access.remember_visitor(request, response)
+        return response
+
+    def guard(self, request):
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
-            return refuse(request, "The Content-Length header is not a number.", 400)
+            return refuse(request, _("The Content-Length header is not a number."), 400)
         if length > settings.MAX_REQUEST_BYTES:
-            limit_mb = settings.MAX_REQUEST_BYTES / (1024 * 1024)
-            return refuse(request, f"The request is {length / (1024 * 1024):.1f} MB; the limit is "
-                                   f"{limit_mb:g} MB per request.", 413)
-        if not api_allowed(request):
-            response = refuse(request, "This API needs a token: send 'Authorization: Bearer <token>'.", 401)
-            response["WWW-Authenticate"] = 'Bearer realm="api"'
-            return response
+            return refuse(request, _("The request is %(size).1f MB; the limit is %(limit)g MB per request.") % {
+                "size": length / (1024 * 1024), "limit": settings.MAX_REQUEST_BYTES / (1024 * 1024)}, 413)
         if request.method == "POST" and request.content_type == "multipart/form-data":
             # Parse here, before the CSRF check does, so that parse errors get our answer.
             try:
@@ -126,8 +132,8 @@ class RedisUnavailableMiddleware:
         if not isinstance(exception, (ConnectionError, TimeoutError)):
             return None
         if is_api(request):
-            response = JsonResponse({"error": MESSAGE}, status=503)
+            response = JsonResponse({"error": _(MESSAGE)}, status=503)
         else:
-            response = render(request, "recognizer/unavailable.html", {"message": MESSAGE}, status=503)
+            response = render(request, "recognizer/unavailable.html", {"message": _(MESSAGE)}, status=503)
         response["Retry-After"] = "5"
         return response

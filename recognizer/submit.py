@@ -1,19 +1,23 @@
 """Accepting uploads: check them, store them, record them as queued and enqueue the job.
 
-The form view and the JSON API both come through here, so both give the same answers.
+The form view and the JSON API both come through here, so both give the same answers. Each
+file is judged on its own: the good ones are queued, the refused ones come back with their
+reason, and only a request with no good file at all is an error.
 """
-import io
+import logging
 import time
 
 import django_rq
 from django.conf import settings
-from PIL import Image
+from django.utils.translation import gettext as _
 from rq import Callback
 from rq.results import Result
 
 from ml.decode import ImageRejected, check_upload
 
-from . import history, metrics, reconcile, storage
+from . import history, messages, metrics, reconcile, storage
+
+log = logging.getLogger(__name__)
 
 FILENAME_MAX = 255
 DONE = ("finished", "failed")
@@ -22,69 +26,120 @@ ON_FAILURE = Callback("recognizer.tasks.job_failed")
 
 
 class UploadError(Exception):
-    """A request we refuse, with the HTTP status and a message a person understands."""
+    """A request we refuse, with the HTTP status and a message a person understands; `refused`
+    lists each refused file (filename, error, code) when files were the reason."""
 
-    def __init__(self, message, status=400):
+    def __init__(self, message, status=400, refused=()):
         super().__init__(message)
         self.message = message
         self.status = status
+        self.refused = list(refused)
 
 
 def read_files(files):
-    """[(filename, bytes)] from Django UploadedFiles, refusing oversize ones before reading."""
+    """[(filename, bytes)] from Django UploadedFiles; an oversize file is not read (submit()
+    refuses it with the others' answers)."""
     if not files:
-        raise UploadError("No file was uploaded. Send one or more pictures in the field 'image'.")
+        raise UploadError(_("No file was uploaded. Send one or more pictures in the field 'image'."))
     if len(files) > settings.MAX_FILES_PER_REQUEST:
         raise UploadError(
-            f"Too many files: {len(files)} in one request; the limit is "
-            f"{settings.MAX_FILES_PER_REQUEST}. Send them in smaller groups."
-        )
+            _("Too many files: %(count)d in one request; the limit is %(limit)d. Send them in smaller groups.")
+            % {"count": len(files), "limit": settings.MAX_FILES_PER_REQUEST})
     uploads = []
     for f in files:
         name = (f.name or "upload")[:FILENAME_MAX]
-        if f.size > settings.MAX_UPLOAD_BYTES:
-            raise UploadError(_too_large(name, f.size), status=413)
-        uploads.append((name, f.read()))
+        uploads.append((name, _TooLarge(f.size) if f.size > settings.MAX_UPLOAD_BYTES else f.read()))
     return uploads
 
 
-def _too_large(name, size):
-    limit_mb = settings.MAX_UPLOAD_BYTES / (1024 * 1024)
-    return f"{name}: the file is {size / (1024 * 1024):.1f} MB; the limit is {limit_mb:g} MB."
+class _TooLarge:
+    """Stands for the bytes of a file too large to read."""
+
+    def __init__(self, size):
+        self.size = size
 
 
-def submit(uploads, *, source="upload"):
-    """Queue [(filename, bytes)] for recognition as one job; returns the new records.
-
-    Every file is checked before anything is stored, so a refused request leaves nothing behind.
-    """
-    formats = []
-    for name, data in uploads:
+def _check(name, data):
+    """(Pillow format, None) for a file we accept, else (None, refusal dict)."""
+    if isinstance(data, _TooLarge):
+        exc = ImageRejected("", status=413, code="file_too_large", size_mb=data.size / 1048576,
+                            limit_mb=settings.MAX_UPLOAD_BYTES / 1048576)
+    else:
         try:
-            check_upload(data, max_bytes=settings.MAX_UPLOAD_BYTES, max_pixels=settings.MAX_IMAGE_PIXELS)
-        except ImageRejected as exc:
-            raise UploadError(f"{name}: {exc}", status=exc.status) from None
-        with Image.open(io.BytesIO(data)) as img:
-            formats.append(img.format)
+            return check_upload(data, max_bytes=settings.MAX_UPLOAD_BYTES,
+                                max_pixels=settings.MAX_IMAGE_PIXELS), None
+        except ImageRejected as rejected:
+            exc = rejected
+    return None, {"filename": name, "error": messages.reason(exc.code, str(exc), **exc.params),
+                  "code": exc.code, "status": exc.status}
 
-    ids = [history.new_id() for _ in uploads]
+
+def refusal_text(refused):
+    """One sentence naming each refused file and why."""
+    return " ".join(f"{r['filename']}: {r['error']}" for r in refused)
+
+
+def public(refused):
+    """The refused list as the API shows it."""
+    return [{"filename": r["filename"], "error": r["error"], "code": r["code"]} for r in refused]
+
+
+def submit(uploads, *, source="upload", owner=None):
+    """Queue the acceptable files of [(filename, bytes)] as one job; returns (records, refused).
+
+    Raises UploadError when no file is acceptable. The records and their job are written in one
+    Redis transaction, after the files are stored: when Redis fails, nothing is recorded and the
+    stored files are removed again, so an error answer means nothing happened.
+    """
+    accepted, refused = [], []
+    for name, data in uploads:
+        image_format, refusal = _check(name, data)
+        if refusal:
+            refused.append(refusal)
+        else:
+            accepted.append((name, data, image_format))
+    if not accepted:
+        statuses = {r["status"] for r in refused}
+        raise UploadError(refusal_text(refused), status=statuses.pop() if len(statuses) == 1 else 400,
+                          refused=public(refused))
+
+    ids = [history.new_id() for _ in accepted]
     job_id = f"predict-{ids[0]}"
-    for prediction_id, (name, data), image_format in zip(ids, uploads, formats):
-        _, content_type = storage.describe(image_format)
-        stored = storage.save(prediction_id, data, image_format)
-        history.create(prediction_id, filename=name, stored=stored, content_type=content_type,
-                       size_bytes=len(data), source=source, job_id=job_id)
+    stored_names = []
+    try:
+        for prediction_id, (_name, data, image_format) in zip(ids, accepted):
+            stored_names.append(storage.save(prediction_id, data, image_format))
+        pipe = history.transaction()
+        for prediction_id, stored, (name, data, image_format) in zip(ids, stored_names, accepted):
+            _, content_type = storage.describe(image_format)
+            history.create(prediction_id, filename=name, stored=stored, content_type=content_type,
+                           size_bytes=len(data), source=source, job_id=job_id, owner=owner, pipeline=pipe)
+        _enqueue(ids, [data for _, data, _ in accepted], job_id, pipe)
+        pipe.execute()
+    except Exception:
+        _remove(stored_names)
+        raise
+    metrics.count_uploads(len(ids))
+    return history.get_many(ids), public(refused)
 
-    # Enqueued by name so the web processes never import the model's libraries.
+
+def _enqueue(ids, images, job_id, pipeline):
+    # Enqueued by name so the web processes never import the model's libraries; on the
+    # caller's transaction, so the job exists exactly when its records do.
     queue = django_rq.get_queue("default")
-    images = [data for _, data in uploads]
-    options = {"job_id": job_id, "on_failure": ON_FAILURE}
+    options = {"job_id": job_id, "on_failure": ON_FAILURE, "pipeline": pipeline}
     if len(ids) == 1:
         queue.enqueue("recognizer.tasks.recognise_upload", ids[0], images[0], **options)
     else:
         queue.enqueue("recognizer.tasks.recognise_batch", ids, images, **options)
-    metrics.count_uploads(len(ids))
-    return history.get_many(ids)
+
+
+def _remove(stored_names):
+    for name in stored_names:
+        try:
+            storage.remove(name)
+        except Exception:  # the storage may be failing too; the record never existed anyway
+            log.exception("Could not remove %s after a failed upload", name)
 
 
 def wait(ids, timeout):

@@ -30,6 +30,7 @@ urlpatterns = [
     # JSON API
     path("api/predictions", api.predictions, name="recognizer-api"),
     path("api/predictions/<str:prediction_id>", api.prediction_detail, name="recognizer-api-detail"),
+    path("api/predictions/<str:prediction_id>/correction", api.correction, name="recognizer-api-correction"),
     # Live guesses while drawing (the upload page's own JSON; CSRF-protected like its forms)
     path("api/live", views.live_guess, name="recognizer-live"),
 ]

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import corrections, dashboard, deletion, export, history, live, messages as reasons, storage
+from . import access, corrections, dashboard, deletion, export, history, live, messages as reasons, storage
 from .forms import CorrectionForm, HistoryFilterForm, UploadForm
 from .submit import UploadError, read_files, submit
 
@@ -28,10 +28,15 @@ def index(request):
     form = UploadForm()
     if request.method == "POST":
         try:
-            records = submit(read_files(request.FILES.getlist("image")))
+            records, refused = submit(read_files(request.FILES.getlist("image")),
+                                      owner=access.visitor(request, create=True))
         except UploadError as exc:
-            messages.error(request, exc.message)
+            for line in ([f"{r['filename']}: {r['error']}" for r in exc.refused] or [exc.message]):
+                messages.error(request, line)
             return render(request, "recognizer/index.html", _upload_context(form), status=exc.status)
+        # The good files are queued; each refused one says why on the next page.
+        for r in refused:
+            messages.error(request, f"{r['filename']}: {r['error']}")
         if len(records) == 1:
             return redirect("recognizer-result", records[0]["id"])
         ids = ",".join(r["id"] for r in records)
@@ -52,6 +57,8 @@ def result(request, prediction_id):
     record = _record_or_404(prediction_id)
     return render(request, "recognizer/result.html", {
         "record": record, "records": [record], "correction_form": CorrectionForm(),
+        # Only the uploader or staff may correct (corrections.authorize); others see no form.
+        "can_correct": access.may_correct(request, record),
         # Records from before heat maps have none; their page simply leaves it out.
         "has_explain": record["status"] == "finished" and history.image(record["id"], "explain") is not None,
     })
@@ -71,12 +78,17 @@ def results(request):
 @require_POST
 def correct(request, prediction_id):
     record = _record_or_404(prediction_id)
+    try:
+        corrections.authorize(request, record)
+    except corrections.CorrectionRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("recognizer-result", record["id"])
     if "number" in request.POST:
         return _correct_number(request, record)
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
-            corrections.correct(record["id"], form.cleaned_data["digit"])
+            corrections.correct(record["id"], form.cleaned_data["digit"], by=access.who(request))
         except corrections.CorrectionRefused:
             messages.error(request, _("Only a finished prediction can be corrected."))
         else:
@@ -89,7 +101,7 @@ def correct(request, prediction_id):
 def _correct_number(request, record):
     """A number's correction: the whole number, typed."""
     try:
-        corrections.correct_number(record["id"], request.POST["number"])
+        corrections.correct_number(record["id"], request.POST["number"], by=access.who(request))
     except corrections.CorrectionRefused:
         if record["status"] != "finished":
             messages.error(request, _("Only a finished prediction can be corrected."))
@@ -113,23 +125,31 @@ def _filters(request):
 def history_page(request):
     form, filters, page_number = _filters(request)
     size = settings.HISTORY_PAGE_SIZE
-    total, records = history.page(**filters, offset=(page_number - 1) * size, limit=size)
+    # Lists show a visitor their own uploads only (access.list_owner).
+    owner = access.list_owner(request)
+    total, records = history.page(**filters, owner=owner, offset=(page_number - 1) * size, limit=size)
     # The Paginator only draws the page links; the records come from Redis one page at a time.
     paginator = Paginator(range(total), size)
     page = paginator.get_page(page_number)
+    if page.number != page_number:
+        # Past the end: show the last page (its records, not an empty page labelled as it).
+        total, records = history.page(**filters, owner=owner, offset=(page.number - 1) * size, limit=size)
     query = request.GET.copy()
     query.pop("page", None)
     return render(request, "recognizer/history.html", {
         "form": form, "records": records, "page": page, "total": total,
         "query": query.urlencode(), "filtered": any(v is not None for v in filters.values()),
-    })
+    }, status=200 if form.is_valid() else 400)
 
 
 @never_cache
 @require_GET
 def history_export(request, fmt):
-    _form, filters, _page = _filters(request)
-    records = export.records(filters)
+    form, filters, _page = _filters(request)
+    if not form.is_valid():
+        return HttpResponse(form.first_error(), status=400, content_type="text/plain; charset=utf-8")
+    # The first rows are read here, so an unreachable Redis is a 503 rather than a cut download.
+    records = export.records(filters, owner=access.list_owner(request))
     if fmt == "csv":
         response = StreamingHttpResponse(export.csv_lines(records), content_type="text/csv; charset=utf-8")
     else:

@@ -17,12 +17,12 @@ def png(size=(28, 28), value=0):
 
 
 def make_record(filename="d.png", *, digit=None, confidence=0.99, status="finished", created_at=None,
-                error="No digit found in the picture", digits=1, duration_ms=5.0):
+                error="No digit found in the picture", digits=1, duration_ms=5.0, owner=None):
     prediction_id = history.new_id()
     data = png((56, 56), 255)
     stored = storage.save(prediction_id, data, "PNG")
     history.create(prediction_id, filename=filename, stored=stored, content_type="image/png",
-                   size_bytes=len(data))
+                   size_bytes=len(data), owner=owner)
     if created_at is not None:
         _backdate(prediction_id, created_at)
     if status == "started":

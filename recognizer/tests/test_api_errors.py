@@ -44,10 +44,24 @@ def test_it_refuses_a_file_over_the_size_limit_with_413(client, settings):
     assert "MB" in message
 
 
-def test_it_stores_nothing_when_one_file_of_several_is_bad(client, digit_images):
+def test_it_queues_the_good_file_and_reports_the_bad_one(client, digit_images):
     good = SimpleUploadedFile("good.png", digit_images[2])
     bad = SimpleUploadedFile("bad.png", b"\x89PNG\r\n\x1a\n truncated")
-    assert_error(post(client, good, bad), 400)
+    response = post(client, good, bad)
+    assert response.status_code == 202
+    body = response.json()
+    assert [p["filename"] for p in body["predictions"]] == ["good.png"]
+    [refused] = body["refused"]
+    assert refused["filename"] == "bad.png" and refused["code"] == "not_image"
+    assert "not a picture" in refused["error"]
+    assert history.counts()["total"] == 1
+
+
+def test_it_answers_400_with_every_reason_when_no_file_is_good(client):
+    files = [SimpleUploadedFile("a.png", b"text"), SimpleUploadedFile("b.png", b"")]
+    body = post(client, *files).json()
+    assert [(r["filename"], r["code"]) for r in body["refused"]] == [("a.png", "not_image"), ("b.png", "empty")]
+    assert "a.png" in body["error"] and "b.png" in body["error"]
     assert history.counts()["total"] == 0
 
 

@@ -2,10 +2,11 @@
 from recognizer import history
 
 from .records import make_record
+from .visitors import become_visitor
 
 
 def test_it_stores_a_correction_without_touching_the_prediction(client):
-    prediction_id = make_record("x.png", digit=4, confidence=0.7)
+    prediction_id = make_record("x.png", digit=4, confidence=0.7, owner=become_visitor(client))
     response = client.post(f"/p/{prediction_id}/correct", {"digit": "9"})
     assert response.status_code == 302
     record = history.get(prediction_id)
@@ -19,15 +20,16 @@ def test_it_stores_a_correction_without_touching_the_prediction(client):
 
 
 def test_it_stores_a_confirmation(client):
-    prediction_id = make_record("x.png", digit=6)
+    prediction_id = make_record("x.png", digit=6, owner=become_visitor(client))
     client.post(f"/p/{prediction_id}/correct", {"digit": "6"})
     assert history.get(prediction_id)["correction"] == 6
     assert b"You confirmed that it is a 6" in client.get(f"/p/{prediction_id}/").content
 
 
 def test_it_refuses_bad_digits_and_unfinished_records(client):
-    finished = make_record("x.png", digit=2)
-    queued = make_record("q.png", status="queued")
+    owner = become_visitor(client)
+    finished = make_record("x.png", digit=2, owner=owner)
+    queued = make_record("q.png", status="queued", owner=owner)
     client.post(f"/p/{finished}/correct", {"digit": "12"})
     client.post(f"/p/{queued}/correct", {"digit": "3"})
     assert history.get(finished)["correction"] is None

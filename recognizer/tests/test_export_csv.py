@@ -2,9 +2,16 @@
 import csv
 import io
 
+import pytest
 from django.http import StreamingHttpResponse
 
 from .records import make_record
+
+
+@pytest.fixture(autouse=True)
+def public_history(settings):
+    """Filters are the subject here; who may see which rows is test_history_private.py's."""
+    settings.PUBLIC_HISTORY = True
 
 
 def _rows(response):

@@ -1,7 +1,15 @@
 """/history/export.json streams a JSON array of the filtered records."""
 import json
 
+import pytest
+
 from .records import make_record
+
+
+@pytest.fixture(autouse=True)
+def public_history(settings):
+    """Filters are the subject here; who may see which rows is test_history_private.py's."""
+    settings.PUBLIC_HISTORY = True
 
 
 def test_it_exports_valid_json_of_the_filtered_rows(client):

@@ -2,7 +2,8 @@
 from recognizer import history
 
 
-def _create(prediction_id="r1"):
+def _create(prediction_id=None):
+    prediction_id = prediction_id or history.new_id()
     history.create(prediction_id, filename="a.png", stored="", content_type="image/png", size_bytes=1)
     return prediction_id
 
