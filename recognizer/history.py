@@ -135,8 +135,9 @@ return 1
 """)
 
 
-def _update(prediction_id, status, fields, images=None, digit=None):
-    """Write a status change; False when the record no longer exists."""
+def _update(prediction_id, status, fields, images=None, digit=None, pipeline=None):
+    """Write a status change; False when the record no longer exists. With `pipeline`, the
+    change is queued there (a worker writes a whole job's records in one round trip)."""
     images = images or {}
     keys = [_key("rec", prediction_id), *(_key("status", s) for s in STATUSES), _key("status", status),
             _key("digit", digit) if digit is not None else "",
@@ -145,16 +146,18 @@ def _update(prediction_id, status, fields, images=None, digit=None):
     args = [prediction_id, images.get("thumb") or b"", images.get("input") or b"", images.get("explain") or b""]
     for name, value in {"status": status, **fields}.items():
         args += [name, _encode(value)]
+    if pipeline is not None:
+        return _UPDATE(keys, args, client=pipeline)
     return bool(_UPDATE(keys, args, client=connection()))
 
 
-def mark_started(prediction_id):
-    return _update(prediction_id, "started", {"started_at": time.time(), "error": ""})
+def mark_started(prediction_id, pipeline=None):
+    return _update(prediction_id, "started", {"started_at": time.time(), "error": ""}, pipeline=pipeline)
 
 
 def mark_finished(prediction_id, *, answers, number, digit, confidence, probabilities,
                   low_confidence, inverted, duration_ms, thumb=None, input_png=None, hint=None,
-                  explain_png=None):
+                  explain_png=None, pipeline=None):
     """Store the model's answer; `answers` is one dict per digit found, left to right.
 
     `hint` is the code of a likely cause of an unsure answer (see recognizer.messages.HINTS)."""
@@ -172,15 +175,29 @@ def mark_finished(prediction_id, *, answers, number, digit, confidence, probabil
         "hint": hint,
     }
     images = {"thumb": thumb, "input": input_png, "explain": explain_png}
-    return _update(prediction_id, "finished", fields, images=images, digit=digit)
+    return _update(prediction_id, "finished", fields, images=images, digit=digit, pipeline=pipeline)
 
 
-def mark_failed(prediction_id, error, *, duration_ms=None, thumb=None, code=None, params=None):
+def mark_failed(prediction_id, error, *, duration_ms=None, thumb=None, code=None, params=None, pipeline=None):
     """`error` is the English text; `code` and `params` let pages say it in the reader's language."""
     fields = {"finished_at": time.time(), "error": error, "error_code": code, "error_params": params or None}
     if duration_ms is not None:
         fields["duration_ms"] = round(duration_ms, 3)
-    return _update(prediction_id, "failed", fields, images={"thumb": thumb})
+    return _update(prediction_id, "failed", fields, images={"thumb": thumb}, pipeline=pipeline)
+
+
+# An image added to an existing record only: a record deleted meanwhile stays deleted.
+_SET_IMAGE = Script(None, b"""
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+redis.call('SET', KEYS[2], ARGV[1])
+return 1
+""")
+
+
+def set_explain(prediction_id, png, pipeline=None):
+    """Store a finished record's heat map (made after its answer is recorded)."""
+    keys = [_key("rec", prediction_id), _key("rec", prediction_id, "explain")]
+    return _SET_IMAGE(keys, [png], client=pipeline if pipeline is not None else connection())
 
 
 def get(prediction_id):

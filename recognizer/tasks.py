@@ -2,16 +2,18 @@
 import logging
 import time
 
+import numpy as np
+
 from ml.decode import ImageRejected
-from ml.explain import explain
+from ml.explain import heat_png, occlusion
 from ml.predict import get_predictor
-from ml.recognise import input_png, recognise_many
+from ml.recognise import recognise_many
 
 from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
 from . import history, jobs, metrics, retention
-from .images import thumbnail_png
+from .images import input_png, thumbnail_png
 from .messages import INTERNAL_ERROR, TIMED_OUT, WORKER_STOPPED, code_of
 from .reconcile import PENDING, failure_message
 
@@ -24,9 +26,15 @@ def recognise_upload(prediction_id, data):
 
 
 def recognise_batch(prediction_ids, images):
-    """Recognise several pictures with one model call and record each answer."""
+    """Recognise several pictures with one model call and record each answer.
+
+    The records change state in one Redis round trip per step, whatever the batch holds; the
+    answers are recorded before the heat maps are made, so nobody waits for an explanation.
+    """
+    pipe = history.connection().pipeline(transaction=False)
     for prediction_id in prediction_ids:
-        history.mark_started(prediction_id)
+        history.mark_started(prediction_id, pipeline=pipe)
+    pipe.execute()
     started = time.perf_counter()
     try:
         results = recognise_many(images)
@@ -38,17 +46,38 @@ def recognise_batch(prediction_ids, images):
         raise
     per_image_ms = (time.perf_counter() - started) * 1000 / max(len(images), 1)
     summary = {}
+    pipe = history.connection().pipeline(transaction=False)
     for prediction_id, data, result in zip(prediction_ids, images, results):
-        summary[prediction_id] = _record(prediction_id, data, result, per_image_ms)
+        summary[prediction_id] = _record(prediction_id, data, result, per_image_ms, pipe)
+    pipe.execute()
+    _explain([(i, r) for i, r in zip(prediction_ids, results) if not isinstance(r, ImageRejected)])
     metrics.observe_job(time.perf_counter() - started, summary.values())
     return summary
 
 
-def _record(prediction_id, data, result, duration_ms):
+def _explain(finished):
+    """Store a heat map with each finished record: one model call for the whole job."""
+    if not finished:
+        return
+    try:
+        inputs = np.concatenate([r.inputs.reshape(-1, 28, 28) for _, r in finished])
+        heat = occlusion(get_predictor().predict, inputs, [a.digit for _, r in finished for a in r.answers])
+        pipe = history.connection().pipeline(transaction=False)
+        at = 0
+        for prediction_id, result in finished:
+            n = len(result.inputs)
+            history.set_explain(prediction_id, heat_png(result.inputs, heat[at:at + n]), pipeline=pipe)
+            at += n
+        pipe.execute()
+    except Exception:  # the answers are recorded; a heat map is a nicety
+        log.exception("Could not make the heat maps of %s", [i for i, _ in finished])
+
+
+def _record(prediction_id, data, result, duration_ms, pipe):
     thumb = thumbnail_png(data)
     if isinstance(result, ImageRejected):
         history.mark_failed(prediction_id, str(result), duration_ms=duration_ms, thumb=thumb,
-                            code=result.code, params=result.params)
+                            code=result.code, params=result.params, pipeline=pipe)
         return {"status": "failed", "error": str(result), "code": result.code}
     answers = [
         {
@@ -71,8 +100,8 @@ def _record(prediction_id, data, result, duration_ms):
         duration_ms=duration_ms,
         thumb=thumb,
         input_png=input_png(result.inputs),
-        explain_png=explain(get_predictor().predict, result.inputs, [a.digit for a in result.answers]),
         hint=getattr(result, "hint", None),
+        pipeline=pipe,
     )
     return {"status": "finished", "number": result.number}
 

@@ -1,0 +1,47 @@
+"""A job writes its records in a fixed number of Redis round trips, however many pictures it holds."""
+import pytest
+from redis.connection import AbstractConnection
+
+from recognizer import history, storage, tasks
+
+
+def _queued(data):
+    prediction_id = history.new_id()
+    history.create(prediction_id, filename="d.png", stored=storage.save(prediction_id, data, "PNG"),
+                   content_type="image/png", size_bytes=len(data))
+    return prediction_id
+
+
+def _round_trips(monkeypatch, ids, images):
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(1)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    try:
+        tasks.recognise_batch(ids, images)
+    finally:
+        monkeypatch.undo()
+    return len(sent)
+
+
+@pytest.mark.django_db
+def test_it_records_one_picture_and_twelve_in_as_many_round_trips(monkeypatch, digit_images):
+    broken = b"\x89PNG\r\n\x1a\n not a picture"
+    one = [digit_images[3]]
+    twelve = [digit_images[d % 10] for d in range(11)] + [broken]
+    tasks.recognise_batch([_queued(one[0])], one)  # scripts loaded, model warm: count steady state
+
+    single = _round_trips(monkeypatch, [_queued(d) for d in one], one)
+    ids = [_queued(d) for d in twelve]
+    batch = _round_trips(monkeypatch, ids, twelve)
+
+    assert batch == single
+    records = history.get_many(ids)
+    assert [r["status"] for r in records] == ["finished"] * 11 + ["failed"]
+    assert [r["digit"] for r in records[:11]] == [d % 10 for d in range(11)]
+    assert all(history.image(i, "explain") for i in ids[:11])
+    assert history.image(ids[-1], "explain") is None
