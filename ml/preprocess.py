@@ -5,11 +5,14 @@ draws each one the way MNIST digits were drawn (20x20 box, centre of mass in the
 """
 from dataclasses import dataclass, field
 
+import cv2
 import numpy as np
 from PIL import Image
 from scipy import ndimage
 
 from ml.decode import MAX_PIXELS, decode
+from ml.lines import remove_lines
+from ml.page import find_page
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:
@@ -38,7 +41,12 @@ CANON = 80
 # Median MNIST stroke width at CANON scale (2 * area / perimeter), measured on the training set.
 MNIST_STROKE = 10.8
 MAX_DIGITS = 12
-
+# More digit-like marks than this is a page of writing, not a number: the person is asked to crop.
+MAX_MARKS = MAX_DIGITS
+# Long side of the coarse grid the paper's level is estimated on.
+COARSE = 96
+# An outline whose grey changes by less than this share of its contrast per pixel is soft.
+SOFT_EDGE = 0.05
 
 
 @dataclass
@@ -51,6 +59,12 @@ class Preprocessed:
     # group. `inputs`/`boxes` hold the cut chosen by shape alone; a caller with a model can
     # choose by what the model reads (see ml.recognise).
     alternatives: list = field(default_factory=list)
+    # What the picture was like, for telling people why an answer is unsure (ml.recognise).
+    page: bool = False           # a sheet on a table was found and read alone
+    uneven_light: float = 0.0    # spread of the paper's level (0: even light)
+    marks: int = 0               # digit-like marks found, before any cap
+    near_edge: bool = False      # some digit lies at the edge of what was read
+    digit_height: int = 0        # smallest digit's height in working pixels
 
     @property
     def found(self) -> bool:
@@ -97,145 +111,132 @@ def _resize_f(arr, size, resample=Image.BILINEAR):
                       dtype=np.float32)
 
 
-def _otsu(values, bins=64):
-    hist, edges = np.histogram(values, bins=bins, range=(float(values.min()), float(values.max()) + 1e-6))
-    p = hist.astype(np.float64) / max(hist.sum(), 1)
-    centres = (edges[:-1] + edges[1:]) / 2
-    w0 = np.cumsum(p)
-    m0 = np.cumsum(p * centres)
-    total = m0[-1]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        between = (total * w0 - m0) ** 2 / (w0 * (1 - w0))
-    between[~np.isfinite(between)] = 0
-    return float(edges[int(np.argmax(between)) + 1])
-
-
-def _find_sheet(coarse):
-    """The sheet of paper in a photo that also shows the table around it, or None.
-
-    Only a bright region with a sharp edge counts: the soft edge of a shadow across the
-    page must not cut the page in two.
-    """
-    if coarse.size < 64 or float(np.ptp(coarse)) < 0.2:
-        return None
-    t = _otsu(coarse.ravel())
-    bright = coarse > t
-    dark = ~bright
-    if dark.mean() < 0.08 or bright.mean() < 0.2:
-        return None
-    lo, hi = float(coarse[dark].mean()), float(coarse[bright].mean())
-    if hi - lo < 0.2:
-        return None
-    labels, n = ndimage.label(bright)
-    if n == 0:
-        return None
-    largest = labels == (np.argmax(np.bincount(labels.ravel())[1:]) + 1)
-    sheet = ndimage.binary_fill_holes(largest)
-    if sheet.mean() < 0.3 or largest.sum() < 0.8 * sheet.sum():
-        return None
-    rows, cols = np.where(sheet.any(1))[0], np.where(sheet.any(0))[0]
-    if rows[-1] - rows[0] + 1 < 0.5 * sheet.shape[0] or cols[-1] - cols[0] + 1 < 0.5 * sheet.shape[1]:
-        return None
-    outside = ~sheet
-    if not (outside[0].any() or outside[-1].any() or outside[:, 0].any() or outside[:, -1].any()):
-        return None
-    # A table is broad; a bold digit cut off by a tight crop also lies outside, but is made of strokes.
-    if ndimage.binary_erosion(outside, iterations=2, border_value=1).sum() < 0.4 * outside.sum():
-        return None
-    between = (coarse > lo + 0.25 * (hi - lo)) & (coarse < hi - 0.25 * (hi - lo)) & outside
-    rim = ndimage.binary_dilation(sheet) & outside
-    if between.sum() > 1.5 * max(int(rim.sum()), 1):
-        return None
-    return sheet
-
-
-def _ink_map(g):
-    """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor)."""
+def _polarity(g):
+    """True for dark ink on light paper: the picture's edge is background; ink lies far from it on
+    one side, while light and shadow spread both ways, and less far."""
     h, w = g.shape
     long_side = max(h, w)
-    gs = 64 if long_side > 64 else long_side
+    ms = 256
+    if long_side > ms:
+        mid = cv2.resize(g, (max(1, round(w * ms / long_side)), max(1, round(h * ms / long_side))),
+                         interpolation=cv2.INTER_AREA)
+    else:
+        mid = g
+    e = max(1, min(mid.shape) // 64)
+    ring = np.concatenate([mid[:e].ravel(), mid[-e:].ravel(), mid[:, :e].ravel(), mid[:, -e:].ravel()])
+    edge = float(np.median(ring))
+    lo, hi = np.percentile(mid, [0.05, 99.95])
+    return bool(edge - lo >= hi - edge)
+
+
+def _background(coarse, inverted, k):
+    """The paper's level under the ink: a grey closing (opening for light ink) `k` cells wide."""
+    # Continue the picture's slope past its edges: with a plain mirror, closing a gradient
+    # leaves the darkest corner too bright by the gradient over a whole window.
+    padded = np.pad(coarse, k, mode="reflect", reflect_type="odd").astype(np.float32)
+    kernel = np.ones((k, k), np.uint8)
+    op = cv2.MORPH_CLOSE if inverted else cv2.MORPH_OPEN
+    bg = cv2.morphologyEx(padded, op, kernel, borderType=cv2.BORDER_REPLICATE)[k:-k, k:-k]
+    return cv2.GaussianBlur(bg, (0, 0), 1.0, borderType=cv2.BORDER_REPLICATE)
+
+
+def _ink_map(g, page=None):
+    """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor, background's spread)."""
+    h, w = g.shape
+    long_side = max(h, w)
+    gs = min(COARSE, long_side)
     cw, ch = max(1, round(w * gs / long_side)), max(1, round(h * gs / long_side))
-    coarse = _resize_f(g, (cw, ch), Image.BOX)
-    # Photos only: a small picture is a drawing or a crop, not a sheet on a table.
-    sheet = _find_sheet(coarse) if long_side >= 300 else None
-    if sheet is not None:
+    coarse = cv2.resize(g, (cw, ch), interpolation=cv2.INTER_AREA)
+    inner = None
+    if page is not None and not page.warped:
         # Seen from the sheet, the table is just more paper: fill it in with the paper's level
         # so that neither the table nor the sheet's edge reads as ink.
-        coarse = np.where(sheet, coarse, float(np.median(coarse[sheet])))
+        inner = cv2.resize(page.inside.astype(np.uint8), (cw, ch), interpolation=cv2.INTER_AREA) > 0.99
+        if inner.any():
+            coarse = np.where(inner, coarse, float(np.median(coarse[inner]))).astype(np.float32)
     # A window a quarter of the picture wide is wider than any marker stroke, and still
-    # follows the slow changes of light across a photo.
+    # follows the slow changes of light across a photo; a shadow's soft edge that it cannot
+    # follow is told from ink later by its softness.
     k = max(3, int(0.25 * gs) | 1)
     # Noise, from differences of neighbouring pixels: strokes and shadows change slowly or
     # only along their edges, so the median difference is the grain of paper and sensor.
     step = max(1, h // 256)
     sigma = 1.4826 * float(np.median(np.abs(np.diff(g[::step], axis=1)))) / np.sqrt(2) + 1e-4
-    if sheet is not None:
-        inverted = True  # writing on a sheet of paper is darker than the paper
-    else:
-        # Polarity: the picture's edge is background; ink lies far from it on one side,
-        # while light and shadow spread both ways, and less far.
-        ms = 256
-        if long_side > ms:
-            mw, mh = max(1, round(w * ms / long_side)), max(1, round(h * ms / long_side))
-            mid = _resize_f(g, (mw, mh), Image.BOX)
-        else:
-            mid = g
-        e = max(1, min(mid.shape) // 64)
-        ring = np.concatenate([mid[:e].ravel(), mid[-e:].ravel(), mid[:, :e].ravel(), mid[:, -e:].ravel()])
-        edge = float(np.median(ring))
-        lo, hi = np.percentile(mid, [0.05, 99.95])
-        inverted = bool(edge - lo >= hi - edge)  # dark ink on light paper
-    # Continue the picture's slope past its edges: with a plain mirror, closing a gradient
-    # leaves the darkest corner too bright by the gradient over a whole window.
-    padded = np.pad(coarse, k, mode="reflect", reflect_type="odd")
-    if inverted:
-        bg = ndimage.grey_closing(padded, size=k, mode="nearest")[k:-k, k:-k]
-    else:
-        bg = ndimage.grey_opening(padded, size=k, mode="nearest")[k:-k, k:-k]
-    bg = ndimage.gaussian_filter(bg, 1.0, mode="nearest")
-    cells = coarse.ravel()
+    # Writing on a sheet of paper is darker than the paper.
+    inverted = True if page is not None else _polarity(g)
+    bg = _background(coarse, inverted, k)
+    cells = coarse.ravel() if inner is None or not inner.any() else coarse[inner]
     middle = float(np.median(cells))
     paper = cells[cells >= middle] if inverted else cells[cells <= middle]
-    if float(np.percentile(paper, 90) - np.percentile(paper, 10)) < 0.03:
+    spread = float(np.percentile(paper, 90) - np.percentile(paper, 10))
+    if spread < 0.03:
         # Evenly lit paper or a drawing canvas: one level is right everywhere, even inside a
         # blot of ink wider than any local window.
         bg = np.full_like(bg, float(np.median(paper)))
-    bgu = _resize_f(bg, (w, h))
+    bgu = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    level = float(np.median(bg))
     if inverted:
         ink = (bgu - g) / np.maximum(bgu, 0.15)
-        level = float(np.median(bg))
         floor = max(5 * sigma / max(level, 0.15), 0.08)
     else:
         ink = (g - bgu) / np.maximum(1.0 - bgu, 0.15)
-        level = float(np.median(bg))
         floor = max(5 * sigma / max(1 - level, 0.15), 0.08)
-    if sheet is not None:
+    if inner is not None:
         # Only what lies on the sheet, a cell in from its edge.
-        inner = ndimage.binary_erosion(sheet, iterations=1).astype(np.float32)
-        ink = ink * (_resize_f(inner, (w, h)) > 0.5)
-    return ink, inverted, floor
+        inner = cv2.erode(inner.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                          borderValue=1)
+        ink = ink * (cv2.resize(inner.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.5)
+    return ink.astype(np.float32), inverted, floor, spread
+
+
+def _edge_strength(g):
+    """Per pixel, the steepest grey change to a neighbour two pixels away (per pixel)."""
+    gx = np.abs(cv2.Sobel(g, cv2.CV_32F, 1, 0, ksize=3)) / 8
+    gy = np.abs(cv2.Sobel(g, cv2.CV_32F, 0, 1, ksize=3)) / 8
+    return cv2.max(gx, gy)
 
 
 def _components(mask):
-    labels, n = ndimage.label(mask, structure=np.ones((3, 3), bool))
-    if n == 0:
-        return labels, []
-    areas = np.bincount(labels.ravel(), minlength=n + 1)
-    slices = ndimage.find_objects(labels)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
     comps = []
-    for i, sl in enumerate(slices, start=1):
-        if sl is None:
-            continue
-        y0, y1, x0, x1 = sl[0].start, sl[0].stop, sl[1].start, sl[1].stop
-        comps.append({"label": i, "area": int(areas[i]), "box": [x0, y0, x1, y1]})
+    for i in range(1, n):
+        x0, y0, bw, bh, area = (int(v) for v in stats[i])
+        comps.append({"label": i, "area": area, "box": [x0, y0, x0 + bw, y0 + bh]})
     return labels, comps
 
 
+def _soft_components(labels, comps, g, ink):
+    """Labels of components whose outline is soft: light and shade, not ink.
+
+    A pen's or a marker's stroke ends within a few pixels; the edge of a shadow or of a bright
+    patch takes tens. Measured as the grey change per pixel along the outline, against the
+    component's own contrast.
+    """
+    if not comps:
+        return set()
+    n = len(comps) + 1
+    grad = _edge_strength(g)
+    m = (labels > 0).astype(np.uint8)
+    rim = (m - cv2.erode(m, np.ones((3, 3), np.uint8))).astype(bool)
+    lab = labels[rim]
+    steep = np.bincount(lab, weights=grad[rim], minlength=n) / np.maximum(np.bincount(lab, minlength=n), 1)
+    inside = labels.ravel()
+    depth = (np.bincount(inside, weights=np.abs(ink).ravel(), minlength=n)
+             / np.maximum(np.bincount(inside, minlength=n), 1))
+    soft = set()
+    for c in comps:
+        i = c["label"]
+        if c["area"] >= 30 and steep[i] < SOFT_EDGE * depth[i]:
+            soft.add(i)
+    return soft
+
+
 def _group(comps, shape):
-    """Components of one digit share a column range; digits of a number sit side by side."""
+    """(groups, marks): components of one digit share a column range; digits of a number sit side
+    by side. `marks` counts the digit-like groups before any are dropped for being too many."""
     h, w = shape
     if not comps:
-        return []
+        return [], 0
     big = max(c["area"] for c in comps)
     keep, edges = [], []
     for c in comps:
@@ -277,15 +278,16 @@ def _group(comps, shape):
         if not placed:
             groups.append({"labels": [c["label"]], "area": c["area"], "box": list(c["box"])})
     if not groups:
-        return []
+        return [], 0
     tallest = max(g["box"][3] - g["box"][1] for g in groups)
     biggest = max(g["area"] for g in groups)
     groups = [g for g in groups
               if g["box"][3] - g["box"][1] >= 0.4 * tallest and g["area"] >= 0.08 * biggest]
+    marks = len(groups)
     if len(groups) > MAX_DIGITS:
         groups = sorted(groups, key=lambda g: -g["area"])[:MAX_DIGITS]
     groups.sort(key=lambda g: g["box"][0])
-    return groups
+    return groups, marks
 
 
 def _cut_points(mask):
@@ -410,37 +412,72 @@ def normalise_digit(soft: np.ndarray, fix_stroke: bool = True) -> np.ndarray:
     return np.clip(out, 0, 1)
 
 
-def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Preprocessed:
-    """An upload turned into MNIST-like digits, left to right; raises ImageRejected."""
-    g, a, full = decode(data, max_pixels)
+def _box_mapper(page, sx, sy):
+    """Maps a box in the pixels read to a box in the full-size picture."""
+    if page is None or not page.warped:
+        return lambda l, t, r, b: (int(l * sx), int(t * sy), int(np.ceil(r * sx)), int(np.ceil(b * sy)))
+
+    def back(l, t, r, b):
+        pts = np.float32([[[l, t]], [[r, t]], [[r, b]], [[l, b]]])
+        q = cv2.perspectiveTransform(pts, page.to_picture)[:, 0]
+        return (int(q[:, 0].min() * sx), int(q[:, 1].min() * sy),
+                int(np.ceil(q[:, 0].max() * sx)), int(np.ceil(q[:, 1].max() * sy)))
+    return back
+
+
+def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Preprocessed:
+    """An upload (or the part `crop` chose: fractions x0, y0, x1, y1 of the upright picture) turned
+    into MNIST-like digits, left to right; raises ImageRejected."""
+    g, a, full = decode(data, max_pixels, crop=crop)
     if a is not None:
         g = _flatten_alpha(g, a)
-    h, w = g.shape
+    g = np.ascontiguousarray(g, np.float32)
+    h0, w0 = g.shape
     empty = Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
-    if h < 2 or w < 2 or float(g.max() - g.min()) < 0.05:
+    if h0 < 2 or w0 < 2 or float(g.max() - g.min()) < 0.05:
         return empty
-    ink, inverted, floor = _ink_map(g)
+    page = find_page(g)
+    if page is not None:
+        g = page.grey
+    h, w = g.shape
+    ink, inverted, floor, spread = _ink_map(g, page)
     empty.inverted = inverted
+    empty.page = page is not None
+    empty.uneven_light = spread
     cand = ink[ink > floor]
     if cand.size == 0:
         return empty
     peak = float(np.percentile(cand, 98))
     if peak < 0.15:
         return empty
-    mask = ink > max(floor, 0.45 * peak)
-    labels, comps = _components(mask)
-    groups = _group(comps, mask.shape)
-    sx, sy = full[0] / w, full[1] / h
     thr = max(floor, 0.45 * peak)
-    inputs, boxes, alternatives = [], [], []
+    mask = ink > thr
+    if max(h, w) >= 300:
+        mask, _ = remove_lines(mask)
+    labels, comps = _components(mask)
+    soft = _soft_components(labels, comps, g, ink)
+    if soft:
+        comps = [c for c in comps if c["label"] not in soft]
+    groups, marks = _group(comps, mask.shape)
+    empty.marks = marks
+    if marks > MAX_MARKS:
+        return empty
+    sx, sy = full[0] / w0, full[1] / h0
+    to_full = _box_mapper(page, sx, sy)
+    inputs, boxes, alternatives, heights = [], [], [], []
+    near_edge = False
     for grp in groups:
         x0, y0, x1, y1 = grp["box"]
+        margin = 0.02 * max(h, w)
+        if x0 < margin or y0 < margin or x1 > w - margin or y1 > h - margin:
+            near_edge = True
+        heights.append(y1 - y0)
         p = 2
         X0, Y0, X1, Y1 = max(0, x0 - p), max(0, y0 - p), min(w, x1 + p), min(h, y1 + p)
         own = np.isin(labels[Y0:Y1, X0:X1], grp["labels"])
-        sel = ndimage.binary_dilation(own, iterations=2)
+        sel = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
         # Scale so that the threshold used above sits at 0.5: normalise_digit cuts there.
-        soft = np.clip(0.5 * ink[Y0:Y1, X0:X1] * sel / thr, 0, 1)
+        soft_ink = np.clip(0.5 * ink[Y0:Y1, X0:X1] * sel / thr, 0, 1)
         rendered = {}
 
         def render(c0, c1):
@@ -450,13 +487,13 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Preprocessed:
                 if len(rows) == 0:
                     rendered[c0, c1] = None
                 else:
-                    piece = np.zeros_like(soft)
-                    piece[:, c0:c1] = soft[:, c0:c1]
+                    piece = np.zeros_like(soft_ink)
+                    piece[:, c0:c1] = soft_ink[:, c0:c1]
                     left, right = X0 + c0 + cols[0], X0 + c0 + cols[-1] + 1
                     top, bottom = Y0 + rows[0], Y0 + rows[-1] + 1
-                    box = (int(left * sx), int(top * sy), int(np.ceil(right * sx)), int(np.ceil(bottom * sy)))
+                    box = to_full(left, top, right, bottom)
                     aspect = (right - left) / max(1, bottom - top)
-                    rendered[c0, c1] = (normalise_digit(piece), box, aspect)
+                    rendered[c0, c1] = (normalise_digit(piece), box, aspect, bottom - top)
             return rendered[c0, c1]
 
         default, points = _cut_points(own)
@@ -480,7 +517,7 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Preprocessed:
                     p_boxes.append(pc[1])
                     # Digits of one number are about as tall as each other: a sliver or a
                     # flat stroke is a piece of a digit.
-                    tall = (pc[1][3] - pc[1][1]) / max(1e-6, (y1 - y0) * sy)
+                    tall = pc[3] / max(1, y1 - y0)
                     p_pen.append(max(0.0, 0.6 - tall) * 10)
                     p_aspect.append(float(pc[2]))
             if p_inputs:
@@ -490,4 +527,7 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS) -> Preprocessed:
         boxes.extend(pc[1] for pc in shown)
     if not inputs:
         return empty
-    return Preprocessed(np.stack(inputs).astype(np.float32), boxes, inverted, full, alternatives)
+    out = Preprocessed(np.stack(inputs).astype(np.float32), boxes, inverted, full, alternatives)
+    out.page, out.uneven_light, out.marks, out.near_edge = page is not None, spread, marks, near_edge
+    out.digit_height = int(min(heights)) if heights else 0
+    return out

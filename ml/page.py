@@ -1,0 +1,133 @@
+"""The page: finding the sheet of paper in a photo that also shows the table around it.
+
+A sheet is the large bright region bounded by sharp edges. Sharp is what tells it from light:
+the soft edge of a shadow across the page changes slowly, a sheet's edge on a table within a
+pixel or two at this scale. When the sheet's four corners are in the picture, the page is warped
+flat (keystone and rotation undone); otherwise everything outside the sheet is ignored. Either
+way, neither the polarity nor the paper's level is ever read from the table.
+"""
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+# Long side of the small copy the sheet is looked for in.
+SMALL = 256
+# An edge is sharp when most of its change over 8 pixels happens within 2.
+SHARPNESS = 0.45
+# Smallest change over 8 pixels (0..1 grey) that can be a sheet's edge.
+MIN_STEP = 0.03
+
+
+@dataclass
+class Page:
+    grey: np.ndarray        # the picture to read: warped flat when `warped`, else as given
+    inside: np.ndarray      # bool, same shape: pixels on the sheet
+    warped: bool
+    quad: np.ndarray        # the sheet's corners (tl, tr, br, bl) in the given picture's pixels, or None
+    paper: float            # the sheet's grey level
+    to_picture: np.ndarray = None   # 3x3 homography from `grey` back to the given picture (warped only)
+
+
+def _sharp_edges(small):
+    """Pixels on a sharp step: a sheet's edge, a stroke's edge; not a shadow's or a gradient's."""
+    pad = cv2.copyMakeBorder(small, 5, 5, 5, 5, cv2.BORDER_REPLICATE)
+
+    def change(d):
+        gx = np.abs(pad[5:-5, 5 + d:pad.shape[1] - 5 + d] - pad[5:-5, 5 - d:pad.shape[1] - 5 - d])
+        gy = np.abs(pad[5 + d:pad.shape[0] - 5 + d, 5:-5] - pad[5 - d:pad.shape[0] - 5 - d, 5:-5])
+        return np.maximum(gx, gy)
+
+    near = change(1)
+    far = cv2.dilate(change(4), np.ones((3, 3), np.uint8))
+    edges = (near >= SHARPNESS * far) & (far >= MIN_STEP) & (near >= 0.5 * MIN_STEP)
+    return edges
+
+
+def _order(quad):
+    """Corners as top-left, top-right, bottom-right, bottom-left, turning the page by at most 45 degrees."""
+    q = np.asarray(quad, np.float32).reshape(4, 2)
+    centre = q.mean(0)
+    ang = np.arctan2(q[:, 1] - centre[1], q[:, 0] - centre[0])
+    q = q[np.argsort(ang)]              # clockwise in image coordinates, starting anywhere
+    # Pick the start whose top edge is closest to horizontal and lies above the centre.
+    best, best_score = 0, None
+    for s in range(4):
+        r = np.roll(q, -s, 0)
+        top = r[1] - r[0]
+        score = abs(np.arctan2(top[1], top[0]))
+        if r[0, 1] + r[1, 1] > 2 * centre[1]:
+            score += np.pi
+        if best_score is None or score < best_score:
+            best, best_score = s, score
+    return np.roll(q, -best, 0)
+
+
+def find_page(g):
+    """The sheet in a photo of a sheet on a table, or None when there is no table in the picture."""
+    h, w = g.shape
+    long_side = max(h, w)
+    if long_side < 300:
+        return None   # a drawing or a crop, not a sheet on a table
+    s = SMALL / long_side
+    sw, sh = max(1, round(w * s)), max(1, round(h * s))
+    small = cv2.resize(g, (sw, sh), interpolation=cv2.INTER_AREA)
+    edges = _sharp_edges(small)
+    # Regions between sharp edges; the sheet is the largest bright one.
+    edges = cv2.dilate(edges.astype(np.uint8), np.ones((3, 3), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats((1 - edges).astype(np.uint8), connectivity=4)
+    if n < 3:
+        return None
+    areas = stats[1:, cv2.CC_STAT_AREA]
+    order = np.argsort(-areas)[:4] + 1
+    level = np.array([np.median(small[labels == k]) for k in order])
+    big = [k for k, a in zip(order, areas[order - 1]) if a >= 0.04 * sw * sh]
+    if not big:
+        return None
+    cand = [k for k in big if level[list(order).index(k)] >= max(level[:len(big)]) - 0.05]
+    k = max(cand, key=lambda k: areas[k - 1])
+    region = (labels == k).astype(np.uint8)
+    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    c = max(contours, key=cv2.contourArea)
+    hull = cv2.convexHull(c)
+    sheet = np.zeros((sh, sw), np.uint8)
+    cv2.drawContours(sheet, [hull], -1, 1, -1)
+    sheet = sheet.astype(bool)
+    share = sheet.mean()
+    outside = ~sheet
+    if share < 0.06 or outside.mean() < 0.02:
+        return None
+    # The sheet's neighbourhood outside it must be darker: a table, not more paper.
+    ring = cv2.dilate(sheet.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) & outside
+    if ring.sum() < 10:
+        return None
+    paper = float(np.median(small[sheet & (region > 0)]))
+    table = float(np.median(small[ring]))
+    if paper - table < 0.06:
+        return None
+    rect_w, rect_h = cv2.minAreaRect(hull)[1]
+    if min(rect_w, rect_h) < 0.2 * min(sw, sh) or cv2.contourArea(c) < 0.85 * cv2.contourArea(hull):
+        return None
+    inside = cv2.resize(sheet.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    quad = None
+    peri = cv2.arcLength(hull, True)
+    approx = cv2.approxPolyDP(hull, 0.02 * peri, True)
+    if len(approx) == 4:
+        q = _order(approx[:, 0, :] / s)
+        # Corners on the picture's border are where the frame cut the sheet, not its corners.
+        on_border = ((q[:, 0] < 2 / s) | (q[:, 0] > w - 1 - 2 / s) | (q[:, 1] < 2 / s) | (q[:, 1] > h - 1 - 2 / s))
+        if not on_border.any():
+            quad = q
+    if quad is None:
+        return Page(g, inside, False, None, paper)
+    top, bottom = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])
+    left, right = np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])
+    out_w, out_h = int(max(top, bottom)), int(max(left, right))
+    if out_w < 32 or out_h < 32:
+        return Page(g, inside, False, None, paper)
+    # Shrink a little so the sheet's edge stays outside.
+    m = 0.01 * min(out_w, out_h)
+    dst = np.float32([[-m, -m], [out_w + m, -m], [out_w + m, out_h + m], [-m, out_h + m]])
+    M = cv2.getPerspectiveTransform(quad, dst)
+    flat = cv2.warpPerspective(g, M, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return Page(flat, np.ones((out_h, out_w), bool), True, quad, paper, np.linalg.inv(M))
