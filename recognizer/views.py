@@ -20,7 +20,7 @@ NO_FILTERS = {"digit": None, "status": None, "since": None, "until": None, "q": 
 def _upload_context(form):
     return {"form": form, "max_mb": settings.MAX_UPLOAD_BYTES / (1024 * 1024),
             "max_bytes": settings.MAX_UPLOAD_BYTES, "max_files": settings.MAX_FILES_PER_REQUEST,
-            "digits": range(10)}
+            "digits": range(10), "public_history": settings.PUBLIC_HISTORY}
 
 
 @require_http_methods(["GET", "POST"])
