@@ -268,9 +268,13 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS, crop=None):
     try:
         with img:
             size = img.size
-            # JPEG and TIFF carry EXIF before the pixels; PNG and WebP may not (read after load).
-            orientation = _orientation(img) if img.format in JPEGS + ("TIFF",) else None
-            box = None if crop is None else _raw_box(crop, size, orientation or 1)
+            # A JPEG's EXIF comes before its pixels, and the crop decides its draft scale, so both
+            # are read first. Other formats are asked after loading: PNG and WebP may keep EXIF
+            # after the pixels, and Pillow turns some TIFFs upright itself while loading them.
+            orientation = box = None
+            if img.format in JPEGS:
+                orientation = _orientation(img)
+                box = None if crop is None else _raw_box(crop, size, orientation)
             _check_budget(img, len(data), box)
             if img.format in JPEGS:
                 scale = _jpeg_scale(size, box)
@@ -280,9 +284,9 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS, crop=None):
                               (max(1, int(size[0] * scale)), max(1, int(size[1] * scale))))
             img.load()
             if orientation is None:
+                size = img.size
                 orientation = _orientation(img)
-                if crop is not None:
-                    box = _raw_box(crop, size, orientation)
+                box = None if crop is None else _raw_box(crop, size, orientation)
             if box is not None:
                 # The draft may have made the picture smaller than its header said.
                 fx, fy = img.size[0] / size[0], img.size[1] / size[1]
