@@ -1,6 +1,8 @@
 """Fixtures for end-to-end tests in a real Chromium: the live server, a worker process that
 loads the shipped model, and pages that collect console errors."""
 import os
+import subprocess
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +12,9 @@ CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 TIMEOUT_MS = 30_000
+# axe-core, the accessibility checker, from npm (pinned), installed once into a cache directory.
+AXE_VERSION = "4.14.1"
+AXE_CACHE = Path(os.environ.get("AXE_CACHE", Path.home() / ".cache" / "recognizer-tests")) / f"axe-core-{AXE_VERSION}"
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +49,27 @@ def browser():
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+@pytest.fixture(scope="session")
+def axe_source():
+    script = AXE_CACHE / "node_modules" / "axe-core" / "axe.min.js"
+    if not script.exists():
+        subprocess.run(["npm", "install", "--no-save", "--no-audit", "--no-fund", "--prefix", str(AXE_CACHE),
+                        f"axe-core@{AXE_VERSION}"], check=True, capture_output=True, timeout=300)
+    return script.read_text()
+
+
+def axe_violations(page, source):
+    """axe-core's violations of every impact on the page as it is now, as 'rule: target' lines.
+
+    Evaluated through the DevTools protocol, which the page's content security policy (no
+    inline script) does not govern, so the page is checked exactly as it is served.
+    """
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(source)
+    violations = page.evaluate("axe.run(document, {resultTypes: ['violations']}).then(r => r.violations)")
+    return [f"{v['id']}: {', '.join(str(n['target']) for n in v['nodes'])}" for v in violations]
 
 
 class Page:
