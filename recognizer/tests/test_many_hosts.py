@@ -66,7 +66,9 @@ def log_in(session, base):
 
 
 def upload(session, base, name, data):
-    response = session.post(f"{base}/api/predictions?wait=60", files={"image": (name, data, "image/png")})
+    # As the site's own pages call the API: the session cookie with its CSRF token.
+    response = session.post(f"{base}/api/predictions?wait=60", files={"image": (name, data, "image/png")},
+                            headers={"X-CSRFToken": session.cookies["csrftoken"]})
     assert response.status_code == 200, response.text
     [record] = response.json()["predictions"]
     assert record["status"] == "finished", record
