@@ -62,17 +62,19 @@ def _default_predictor():
     return get_predictor()
 
 
-def recognise_many(items, predictor=None):
+def recognise_many(items, predictor=None, crops=None):
     """A Recognition or the ImageRejected that explains the failure, per item, in order.
+
+    `crops`, when given, holds one crop box (or None) per item: see preprocess().
 
     Every digit of every picture goes to the model in a single call: batching is where the
     model's time goes down.
     """
     results = []
     pending = []
-    for data in items:
+    for data, crop in zip(items, crops or [None] * len(items)):
         try:
-            pre = preprocess(data)
+            pre = preprocess(data, crop=crop)
         except ImageRejected as exc:
             results.append(exc)
             continue

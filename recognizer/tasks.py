@@ -20,14 +20,15 @@ from .reconcile import PENDING, failure_message
 log = logging.getLogger(__name__)
 
 
-def recognise_upload(prediction_id, data):
-    """Recognise the digit(s) in one uploaded picture and record the answer."""
-    return recognise_batch([prediction_id], [data])
+def recognise_upload(prediction_id, data, crop=None):
+    """Recognise the digit(s) in one uploaded picture (or the part `crop` chose) and record the answer."""
+    return recognise_batch([prediction_id], [data], [crop])
 
 
-def recognise_batch(prediction_ids, images):
+def recognise_batch(prediction_ids, images, crops=None):
     """Recognise several pictures with one model call and record each answer.
 
+    `crops` holds one box per picture, or None: fractions (x0, y0, x1, y1) of the upright picture.
     The records change state in one Redis round trip per step, whatever the batch holds; the
     answers are recorded before the heat maps are made, so nobody waits for an explanation.
     """
@@ -37,7 +38,7 @@ def recognise_batch(prediction_ids, images):
     pipe.execute()
     started = time.perf_counter()
     try:
-        results = recognise_many(images)
+        results = recognise_many(images, crops=crops)
     except Exception:
         # Failures are data: the record says so, the traceback goes to RQ's failed registry.
         for prediction_id in prediction_ids:
