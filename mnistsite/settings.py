@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 import dj_database_url
 import redis
+from redis.sentinel import Sentinel
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -69,11 +70,12 @@ def _secret_key():
         return key_file.read_text().strip()
     if DEBUG:
         return "insecure-development-key-only-for-debug"
-    raise ImproperlyConfigured(
-        "Set SECRET_KEY in the environment (a long random string), or DEBUG=1 for development."
-    )
+    # Workers and commands such as `predict` sign nothing, so they start without a key (Django
+    # raises only when something signs); the web's entry point refuses to start (wsgi.py).
+    return ""
 
 
+SECRET_KEY_MISSING = "Set SECRET_KEY in the environment (a long random string), or DEBUG=1 for development."
 SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = envlist("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = envlist("CSRF_TRUSTED_ORIGINS", [])
@@ -257,7 +259,12 @@ def rq_connection(url):
 
 def rq_sentinel(sentinels, master, url):
     """django-rq's settings for a Redis behind Sentinel: `sentinels` is a list of host:port;
-    the database number and password come from REDIS_URL."""
+    the database number and password come from REDIS_URL.
+
+    One Sentinel client and one master pool per process, built here: django-rq's own SENTINELS
+    setting builds a new Sentinel client, and asks it for the master again, on every
+    get_connection(). The pool finds the master lazily and follows a failover by itself.
+    """
     parts = urlsplit(url)
     hosts = []
     for item in sentinels:
@@ -265,8 +272,13 @@ def rq_sentinel(sentinels, master, url):
         if not host or not port.isdigit():
             raise ImproperlyConfigured(f"REDIS_SENTINELS must be host:port entries, not {item!r}.")
         hosts.append((host, int(port)))
-    return {"SENTINELS": hosts, "MASTER_NAME": master, "DB": int(parts.path.strip("/") or 0),
-            "PASSWORD": parts.password, "USERNAME": parts.username}
+    db = int(parts.path.strip("/") or 0)
+    sentinel = Sentinel(hosts, db=db, password=parts.password, username=parts.username,
+                        health_check_interval=30)
+    pool = sentinel.master_for(master).connection_pool
+    # HOST and PORT are unused once a pool is given; django-rq's admin pages that rebuild a
+    # client from them alone (cron schedulers) skip a connection that fails.
+    return {"HOST": hosts[0][0], "PORT": hosts[0][1], "DB": db, "REDIS_CLIENT_KWARGS": {"connection_pool": pool}}
 
 
 # With REDIS_SENTINELS set, the master is found through Sentinel and follows a failover.
@@ -275,11 +287,11 @@ if REDIS_SENTINELS:
     _redis = rq_sentinel(REDIS_SENTINELS, os.environ.get("REDIS_SENTINEL_MASTER", "mymaster"), REDIS_URL)
 else:
     _redis = rq_connection(REDIS_URL)
-# How long RQ keeps an ended job (its outcome, for the admin's queue pages). The job's pictures
-# are dropped from it as soon as it ends, whatever these say (recognizer/jobs.py).
+# How long RQ keeps an ended job (its outcome and traceback, for the admin's queue pages; read
+# by submit.py). The job's pictures are dropped as soon as it ends, whatever these say (jobs.py).
 JOB_RESULT_TTL = envint("JOB_RESULT_TTL", 600)
 JOB_FAILURE_TTL = envint("JOB_FAILURE_TTL", 7 * 86400)
-RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT, "DEFAULT_RESULT_TTL": JOB_RESULT_TTL}}
+RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
 # Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
 RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True

@@ -49,8 +49,10 @@ def web_hosts(shared_env, tmp_path):
         env = {**shared_env, "DATA_DIR": str(data_dir), "STATIC_ROOT": str(tmp_path / "static")}
         log = tmp_path / f"{name}.log"
         with open(log, "w") as out:
-            processes.append(subprocess.Popen(web_command("127.0.0.1", port, env), cwd=settings.BASE_DIR,
-                                              env=env, stdout=out, stderr=subprocess.STDOUT))
+            # Each host its own control socket, as on separate machines (the default is in $HOME).
+            command = [*web_command("127.0.0.1", port, env), "--control-socket", str(data_dir / "gunicorn.ctl")]
+            processes.append(subprocess.Popen(command, cwd=settings.BASE_DIR, env=env, stdout=out,
+                                              stderr=subprocess.STDOUT))
         wait_for_port(port, processes[-1], log)
         hosts.append((f"http://127.0.0.1:{port}", data_dir))
     yield hosts
