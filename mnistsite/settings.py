@@ -103,12 +103,12 @@ SESSION_COOKIE_HTTPONLY = True
 # When set, /api/* answers only requests with `Authorization: Bearer <API_TOKEN>`, or this
 # site's own pages (session cookie and CSRF token); see recognizer/access.py.
 API_TOKEN = envsecret("API_TOKEN")
-# /metrics answers staff, and scrapers sending `Authorization: Bearer <METRICS_TOKEN>` when set.
-METRICS_TOKEN = envsecret("METRICS_TOKEN")
 # Lists (history, list API, exports) show each visitor only their own uploads unless this is on.
 PUBLIC_HISTORY = envbool("PUBLIC_HISTORY", False)
 # Corrections one browser session (or the API token) may make per hour.
 CORRECTIONS_PER_HOUR = envint("CORRECTIONS_PER_HOUR", 60)
+# /metrics answers staff, and scrapers sending `Authorization: Bearer <METRICS_TOKEN>` when set.
+METRICS_TOKEN = envsecret("METRICS_TOKEN")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -118,10 +118,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_rq",
-    "recognizer",
-]
     # Login throttling (django-axes): too many wrong passwords lock the username and address out.
     "axes",
+    "recognizer",
+]
 
 MIDDLEWARE = [
     "recognizer.middleware.RequestGuardMiddleware",
@@ -136,12 +136,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "recognizer.middleware.RedisUnavailableMiddleware",
-]
-
     # Last, as django-axes asks: turns a locked-out login into its refusal page.
     "axes.middleware.AxesMiddleware",
-ROOT_URLCONF = "mnistsite.urls"
-WSGI_APPLICATION = "mnistsite.wsgi.application"
+]
+
 AUTHENTICATION_BACKENDS = [
     "recognizer.logins.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
@@ -153,6 +151,8 @@ AXES_COOLOFF_TIME = envint("LOGIN_COOLOFF_HOURS", 1)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 
+ROOT_URLCONF = "mnistsite.urls"
+WSGI_APPLICATION = "mnistsite.wsgi.application"
 
 TEMPLATES = [
     {
@@ -320,7 +320,12 @@ MAX_REQUEST_BYTES = envint("MAX_REQUEST_BYTES", 50 * 1024 * 1024)
 DATA_UPLOAD_MAX_NUMBER_FILES = MAX_FILES_PER_REQUEST
 # The longest `?wait=N` the API honours, in seconds.
 MAX_WAIT_SECONDS = envint("MAX_WAIT_SECONDS", 30)
+# Waits one web process serves at once (each holds a thread); past this, uploads answer 202 at
+# once. By default half of the process's threads (WEB_THREADS), so waiters never hold them all.
+MAX_WAITS_PER_PROCESS = envint("MAX_WAITS_PER_PROCESS", max(1, envint("WEB_THREADS", 8) // 2))
 HISTORY_PAGE_SIZE = envint("HISTORY_PAGE_SIZE", 20)
+# Rows in one CSV or JSON export (the newest); narrow the dates to export older ones.
+EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 10_000)
 
 LOGGING = {
     "version": 1,
@@ -328,8 +333,3 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
-# Waits one web process serves at once (each holds a thread); past this, uploads answer 202 at
-# once. By default half of the process's threads (WEB_THREADS), so waiters never hold them all.
-MAX_WAITS_PER_PROCESS = envint("MAX_WAITS_PER_PROCESS", max(1, envint("WEB_THREADS", 8) // 2))
-# Rows in one CSV or JSON export (the newest); narrow the dates to export older ones.
-EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 10_000)

@@ -5,22 +5,19 @@ file is judged on its own: the good ones are queued, the refused ones come back 
 reason, and only a request with no good file at all is an error.
 """
 import logging
-import time
 
 import django_rq
 from django.conf import settings
 from django.utils.translation import gettext as _
 from rq import Callback
-from rq.results import Result
 
 from ml.decode import ImageRejected, check_upload
 
-from . import history, messages, metrics, reconcile, storage
+from . import history, messages, metrics, storage
 
 log = logging.getLogger(__name__)
 
 FILENAME_MAX = 255
-DONE = ("finished", "failed")
 # Ends the records of a job that fails outside our code: timeouts, a worker killed mid-job.
 ON_FAILURE = Callback("recognizer.tasks.job_failed")
 
@@ -127,7 +124,8 @@ def _enqueue(ids, images, job_id, pipeline):
     # Enqueued by name so the web processes never import the model's libraries; on the
     # caller's transaction, so the job exists exactly when its records do.
     queue = django_rq.get_queue("default")
-    options = {"job_id": job_id, "on_failure": ON_FAILURE, "pipeline": pipeline}
+    options = {"job_id": job_id, "on_failure": ON_FAILURE, "pipeline": pipeline,
+               "result_ttl": settings.JOB_RESULT_TTL, "failure_ttl": settings.JOB_FAILURE_TTL}
     if len(ids) == 1:
         queue.enqueue("recognizer.tasks.recognise_upload", ids[0], images[0], **options)
     else:
@@ -141,23 +139,3 @@ def _remove(stored_names):
         except Exception:  # the storage may be failing too; the record never existed anyway
             log.exception("Could not remove %s after a failed upload", name)
 
-
-def wait(ids, timeout):
-    """The records once all are finished or failed, or as they are when `timeout` runs out."""
-    deadline = time.monotonic() + timeout
-    conn = history.connection()
-    previous = None
-    while True:
-        records = reconcile.refresh(history.get_many(ids))
-        jobs = {r["job_id"] for r in records if r["status"] not in DONE and r.get("job_id")}
-        remaining = deadline - time.monotonic()
-        if len(records) < len(ids) or not jobs or remaining <= 0:
-            return records
-        if records == previous:
-            time.sleep(0.02)  # the job has ended but its records not yet: do not spin
-        previous = records
-        # RQ appends every job's outcome to a stream, after our records are written: blocking on
-        # it answers the moment a job ends, without polling. The one-second cap notices records
-        # ended by someone else (a reconciliation), which write no job result.
-        block_ms = max(1, int(min(remaining, 1.0) * 1000))
-        conn.xread({Result.get_key(job): "0-0" for job in jobs}, block=block_ms)
