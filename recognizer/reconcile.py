@@ -124,7 +124,7 @@ def _fail_records(record_ids, message):
 
 
 def is_overdue(record, now=None):
-    """A pending record older than any job should take (lazy checks look only at these)."""
+    """A pending record older than any job should take."""
     if record["status"] not in PENDING:
         return False
     since = record.get("started_at") or record.get("created_at") or 0
@@ -197,13 +197,3 @@ def reconcile_all(now=None):
         log.warning("Reconciliation ended %d record(s) whose job could not", ended)
     return ended
 
-
-def refresh(records):
-    """`records` again, after ending any overdue one whose job cannot end it (for readers)."""
-    now = time.time()
-    overdue = [r for r in records if is_overdue(r, now)]
-    if not overdue:
-        return records
-    for record in overdue:
-        check(record, now)
-    return history.get_many([r["id"] for r in records])
