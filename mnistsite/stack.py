@@ -50,6 +50,12 @@ def web_command(host, port, env):
             "--timeout", "60", "--graceful-timeout", "10", "--access-logfile", env.get("ACCESS_LOG", "-")]
 
 
+def wants_embedded_redis(env):
+    """No Redis setting at all: start one here. With REDIS_SENTINELS the master is found
+    through Sentinel, even without REDIS_URL, so an embedded one would serve nobody."""
+    return not env.get("REDIS_URL") and not env.get("REDIS_SENTINELS")
+
+
 def manage(env, *args):
     subprocess.run([PYTHON, "manage.py", *args], cwd=BASE_DIR, env=env, check=True)
 
@@ -75,7 +81,7 @@ def main():
     port = env.get("PORT", "8000")
     host = env.get("HOST", "127.0.0.1")
     redis_server = None
-    if not env.get("REDIS_URL") and not env.get("REDIS_SENTINELS"):
+    if wants_embedded_redis(env):
         redis_server = EmbeddedRedis(data_dir / "redis", port=int(env.get("EMBEDDED_REDIS_PORT", 6379)))
         env["REDIS_URL"] = redis_server.url
 
