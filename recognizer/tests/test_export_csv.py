@@ -44,3 +44,17 @@ def test_it_escapes_hostile_filenames(client):
 def test_it_exports_only_a_header_when_nothing_matches(client):
     rows = _rows(client.get("/history/export.csv?q=nothing"))
     assert rows == []
+
+
+@pytest.mark.parametrize("name", [" =1+1.png", "  +cmd.png", "\t-2.png", "\n@SUM(A1).png", "\r=x.png",
+                                  "\u00a0=x.png", "=x.png", "+x.png", "-x.png", "@x.png"])
+def test_it_neutralises_formulas_after_leading_whitespace(client, name):
+    make_record(name, digit=1)
+    [row] = _rows(client.get("/history/export.csv"))
+    assert row["filename"] == "'" + name
+
+
+def test_it_leaves_ordinary_names_alone(client):
+    make_record(" seven.png", digit=7)
+    [row] = _rows(client.get("/history/export.csv"))
+    assert row["filename"] == " seven.png"
