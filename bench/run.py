@@ -4,7 +4,7 @@ Starts everything itself on loopback (embedded Redis, N model workers, gunicorn;
 baseline under gunicorn), drives uploads with K client threads for a fixed count, and writes
 bench/results.json plus a Markdown table. A benchmark, not a test: nothing here asserts.
 
-  .venv/bin/python -m bench.run [--clients 8] [--count 600] [--quick]
+  .venv/bin/python -m bench.run [--clients 8] [--count 1000] [--light-count 200] [--quick] [--profile DIR]
 """
 import argparse
 import io
@@ -114,13 +114,16 @@ def drive(port, path, bodies, count, clients):
     return latencies, answers, errors, wall
 
 
-def summarise(latencies, answers, errors, wall, images_per_request=1):
+def summarise(latencies, answers, errors, wall, clients, images_per_request=1):
+    """One cell group of the table; `n` is the number of requests every figure in it comes from."""
     done = len(latencies) - len(errors)
     durations = [p["duration_ms"] for a in answers for p in a.get("predictions", [])
                  if p.get("duration_ms") is not None]
     failed = sum(1 for a in answers for p in a.get("predictions", []) if p.get("status") != "finished")
     return {
-        "requests": len(latencies),
+        "n": len(latencies),
+        "clients": clients,
+        "images_per_request": images_per_request,
         "errors": len(errors),
         "first_error": errors[0] if errors else None,
         "not_finished": failed,
@@ -129,8 +132,13 @@ def summarise(latencies, answers, errors, wall, images_per_request=1):
         "p95_ms": percentile(latencies, 95),
         "p99_ms": percentile(latencies, 99),
         "worker_ms_per_image": round(statistics.median(durations), 2) if durations else None,
+        "worker_ms_per_image_n": len(durations),
         "wall_s": round(wall, 2),
     }
+
+
+def run_load(port, path, bodies, count, clients, images_per_request=1):
+    return summarise(*drive(port, path, bodies, count, clients), clients, images_per_request)
 
 
 # --- Processes ------------------------------------------------------------------------------
@@ -165,12 +173,23 @@ def cpu_split(processes):
     return {name: sum(cpu_seconds(p.pid) for p in procs) for name, procs in processes.items()}
 
 
-def tree_rss_mb(pid):
-    """RSS of a process and its children (gunicorn's master plus its workers)."""
-    total = rss_mb(pid) or 0
-    for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split():
-        total += rss_mb(int(child)) or 0
-    return round(total, 1)
+def tree_pids(pid):
+    """A process and its live children (gunicorn's master and its workers)."""
+    try:
+        return [pid] + [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return [pid]
+
+
+def memory(groups):
+    """Resident MB of every process of a design, by role: {"web": {"n", "mb", "each"}, ..., "total"}."""
+    out = {}
+    for name, processes in groups.items():
+        each = [rss_mb(p) or 0 for proc in processes for p in tree_pids(proc.pid)]
+        out[name] = {"n": len(each), "mb": round(sum(each), 1), "each": each}
+    out["total_mb"] = round(sum(g["mb"] for g in out.values()), 1)
+    out["n"] = sum(g["n"] for k, g in out.items() if isinstance(g, dict))
+    return out
 
 
 def wait_http(port, process, timeout=60):
@@ -217,12 +236,13 @@ def our_stack(workers, data_dir, web_concurrency):
                 raise RuntimeError("workers did not become ready")
             time.sleep(0.02)
         ready_s = round(time.perf_counter() - started, 2)
+        ready_rss = [rss_mb(p.pid) for p in processes]
         port = free_port()
         web = subprocess.Popen(stack.web_command(HOST, port, env), cwd=BASE_DIR, env=env)
         processes.append(web)
         wait_http(port, web)
-        yield {"port": port, "ready_s": ready_s, "workers": processes[:workers], "web": web,
-               "redis": redis_server.process}
+        yield {"port": port, "ready_s": ready_s, "ready_rss_mb": ready_rss, "workers": processes[:workers],
+               "web": web, "redis": redis_server.process}
     finally:
         stop_all(processes)
         redis_server.stop()
@@ -245,107 +265,148 @@ def baseline(app, web_processes):
 
 # --- The run --------------------------------------------------------------------------------
 
+def cpu_per_prediction(before, after, done):
+    cells = {k: round((after[k] - before[k]) * 1000 / max(done, 1), 2) for k in after}
+    cells["total"] = round(sum(cells.values()), 2)
+    cells["n"] = done
+    return cells
+
+
 def measure_ours(workers, args, single, batch, data_dir):
     with our_stack(workers, data_dir, args.web_concurrency) as s:
         port = s["port"]
         path = "/api/predictions?wait=30"
-        drive(port, path, single, 20, 2)  # warm-up: imports, connections, first graph calls
-        light = summarise(*drive(port, path, single, args.light_count, 1))
+        run_load(port, path, single, 20, 2)  # warm-up: imports, connections, first model calls
+        light = run_load(port, path, single, args.light_count, 1)
         processes = {"web": [s["web"]], "workers": s["workers"], "redis": [s["redis"]]}
+        recorders = []
+        if args.profile:
+            from bench import profile
+
+            out = Path(args.profile) / f"w{workers}"
+            recorders = [profile.Recorder("web", s["web"].pid, out)]
+            recorders += [profile.Recorder(f"worker{i}", p.pid, out) for i, p in enumerate(s["workers"])]
         before = cpu_split(processes)
-        load = summarise(*drive(port, path, single, args.count, args.clients))
+        load = run_load(port, path, single, args.count, args.clients)
         after = cpu_split(processes)
-        done = load["requests"] - load["errors"]
-        load["cpu_ms_per_prediction"] = {k: round((after[k] - before[k]) * 1000 / max(done, 1), 2) for k in after}
-        batched = summarise(*drive(port, path, batch, args.batch_count, args.batch_clients),
-                            images_per_request=BATCH_SIZE)
+        for recorder in recorders:
+            print(profile.report(profile.top(recorder.stop()), recorder.path), flush=True)
+        load["cpu_ms_per_prediction"] = cpu_per_prediction(before, after, load["n"] - load["errors"])
+        mem = memory(processes)
+        batched = run_load(port, path, batch, args.batch_count, args.batch_clients, BATCH_SIZE)
         return {
+            "design": f"queued, {workers} worker{'s' if workers > 1 else ''}",
             "workers": workers,
             "worker_ready_s": s["ready_s"],
-            "worker_rss_mb": [rss_mb(p.pid) for p in s["workers"]],
-            "web_rss_mb": tree_rss_mb(s["web"].pid),
+            "worker_ready_rss_mb": s["ready_rss_mb"],
+            "memory_after_load": mem,
             "light": light,
             "load": load,
             "batched": batched,
         }
 
 
-def measure_baseline(app, args, single, count, light_count):
+BASELINE_NAMES = {"loaded_once_app": "(b) sync view, model loaded once",
+                  "per_request_app": "(a) sync view, model loaded per request"}
+
+
+def measure_baseline(app, args, single):
     with baseline(app, args.web_concurrency) as b:
-        drive(b["port"], "/", single, 2 * args.web_concurrency, args.web_concurrency)
-        light = summarise(*drive(b["port"], "/", single, light_count, 1))
-        before = cpu_seconds(b["web"].pid)
-        load = summarise(*drive(b["port"], "/", single, count, args.clients))
-        done = load["requests"] - load["errors"]
-        load["cpu_ms_per_prediction"] = {"web": round((cpu_seconds(b["web"].pid) - before) * 1000 / max(done, 1), 2)}
-        return {"app": app, "web_rss_mb": tree_rss_mb(b["web"].pid), "light": light, "load": load}
+        run_load(b["port"], "/", single, 2 * args.web_concurrency, args.web_concurrency)
+        light = run_load(b["port"], "/", single, args.light_count, 1)
+        processes = {"web": [b["web"]]}
+        before = cpu_split(processes)
+        load = run_load(b["port"], "/", single, args.count, args.clients)
+        load["cpu_ms_per_prediction"] = cpu_per_prediction(before, cpu_split(processes), load["n"] - load["errors"])
+        return {"design": BASELINE_NAMES[app], "app": app, "memory_after_load": memory(processes),
+                "light": light, "load": load}
+
+
+def targets(results):
+    """The performance targets, each with the figure it is judged on and whether it is met."""
+    best = max(results["ours"], key=lambda r: r["load"]["predictions_per_s"])
+    b, a = results["baselines"]
+    rate = best["load"]["predictions_per_s"]
+    ready = [r["worker_ready_s"] for r in results["ours"]]
+    rss = [m for r in results["ours"] for m in r["worker_ready_rss_mb"] if m is not None]
+    cpu = best["load"]["cpu_ms_per_prediction"]["total"]
+    rows = [
+        (f"≥ 250 predictions/s, {results['config']['clients']} clients, one image per request", rate, rate >= 250),
+        ("≥ the synchronous loaded-once baseline (b)", round(rate / b["load"]["predictions_per_s"], 2),
+         rate >= b["load"]["predictions_per_s"]),
+        ("light-load p50 ≤ 15 ms", best["light"]["p50_ms"], best["light"]["p50_ms"] <= 15),
+        ("batched ≥ 800 images/s", max(r["batched"]["predictions_per_s"] for r in results["ours"]),
+         max(r["batched"]["predictions_per_s"] for r in results["ours"]) >= 800),
+        ("CPU per prediction ≤ 7 ms (web + workers + Redis)", cpu, cpu <= 7),
+        ("a ready worker ≤ 150 MB resident", max(rss) if rss else None, bool(rss) and max(rss) <= 150),
+        ("a worker ready ≤ 1 s after start", max(ready), max(ready) <= 1),
+        ("≥ 25× the load-per-request baseline (a), predictions/s", round(rate / a["load"]["predictions_per_s"], 1),
+         rate >= 25 * a["load"]["predictions_per_s"]),
+    ]
+    return [{"target": t, "value": v, "met": bool(m), "design": best["design"]} for t, v, m in rows]
 
 
 def table(results):
-    rows = []
-
-    def row(name, r, extra=""):
-        load, light = r["load"], r["light"]
-        cpu = load.get("cpu_ms_per_prediction", {})
-        cpu_text = " + ".join(f"{k} {v}" for k, v in cpu.items())
-        rows.append(
-            f"| {name} | {load['predictions_per_s']} | {light['p50_ms']} | {load['p50_ms']} | "
-            f"{load['p95_ms']} | {load['p99_ms']} | {load.get('worker_ms_per_image') or '–'} | "
-            f"{cpu_text} | {extra} |"
-        )
-
-    for r in results["ours"]:
-        rss = " + ".join(f"{m:.0f}" for m in r["worker_rss_mb"])
-        row(f"queued, {r['workers']} worker{'s' if r['workers'] > 1 else ''}", r,
-            f"workers {rss} MB; web {r['web_rss_mb']:.0f} MB; ready {r['worker_ready_s']} s")
-    names = {"loaded_once_app": "(b) sync view, model loaded once",
-             "per_request_app": "(a) sync view, model loaded per request"}
-    for r in results["baselines"]:
-        row(names[r["app"]], r, f"web {r['web_rss_mb']:.0f} MB")
     c = results["config"]
     head = [
-        f"Predictions over HTTP on loopback, one image per request; {c['clients']} concurrent clients "
-        f"for the load columns, 1 client for *light p50*. {c['machine']}; load average "
-        f"{c['load_average_before']} before the run, {c['load_average_after']} after.",
+        f"Predictions over HTTP on loopback, one image per request: {c['count']} requests from "
+        f"{c['clients']} concurrent clients per design (*load*), {c['light_count']} from 1 client "
+        f"(*light*). {c['machine']}; load average {c['load_average_before']} before the run, "
+        f"{c['load_average_after']} after. Memory: every process of the design, after the load.",
         "",
-        "| design | predictions/s | light p50 ms | p50 ms | p95 ms | p99 ms | worker ms/image | CPU ms per prediction | memory, start-up |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| design | predictions/s | light p50 / p99 ms | load p50 / p95 / p99 ms | worker ms/image "
+        "| CPU ms per prediction | memory MB (processes) | worker ready |",
+        "|---|---|---|---|---|---|---|---|",
     ]
-    tail = ["", "| ratio | value |", "|---|---|"]
-    for k, v in results["ratios"].items():
-        tail.append(f"| {k} | {v}× |")
-    tail += ["", "| batched upload (" + str(BATCH_SIZE) + " images, one job) | images/s | p50 ms per request |",
-             "|---|---|---|"]
+    rows = []
+    for r in results["ours"] + results["baselines"]:
+        load, light, mem = r["load"], r["light"], r["memory_after_load"]
+        cpu = load["cpu_ms_per_prediction"]
+        cpu_text = " + ".join(f"{k} {v}" for k, v in cpu.items() if k not in ("total", "n"))
+        mem_text = " + ".join(f"{k} {g['mb']:.0f} ({g['n']})" for k, g in mem.items() if isinstance(g, dict))
+        ready = (f"{r['worker_ready_s']} s, " + " + ".join(f"{m:.0f}" for m in r["worker_ready_rss_mb"]) + " MB"
+                 if "worker_ready_s" in r else "–")
+        rows.append(
+            f"| {r['design']} | {load['predictions_per_s']} (n {load['n']}) | {light['p50_ms']} / "
+            f"{light['p99_ms']} (n {light['n']}) | {load['p50_ms']} / {load['p95_ms']} / {load['p99_ms']} | "
+            f"{load.get('worker_ms_per_image') or '–'} | {cpu_text} = {cpu['total']} | "
+            f"{mem['total_mb']:.0f}: {mem_text} | {ready} |"
+        )
+    tail = ["", f"| batched upload ({BATCH_SIZE} images per request, one job) | images/s | p50 ms per request | n |",
+            "|---|---|---|---|"]
     for r in results["ours"]:
         b = r["batched"]
-        tail.append(f"| {r['workers']} worker(s) | {b['predictions_per_s']} | {b['p50_ms']} |")
+        tail.append(f"| {r['design']} | {b['predictions_per_s']} | {b['p50_ms']} | {b['n']} |")
+    tail += ["", "| target | value | met |", "|---|---|---|"]
+    for t in results["targets"]:
+        tail.append(f"| {t['target']} | {t['value']} | {'yes' if t['met'] else 'no'} |")
     return "\n".join(head + rows + tail)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--clients", type=int, default=8, help="concurrent clients for the load runs")
-    parser.add_argument("--count", type=int, default=1000, help="requests per load run")
-    parser.add_argument("--light-count", type=int, default=100, help="requests with one client")
+    parser.add_argument("--count", type=int, default=1000, help="requests per load run, every design")
+    parser.add_argument("--light-count", type=int, default=200, help="requests with one client, every design")
     parser.add_argument("--batch-count", type=int, default=60, help=f"requests of {BATCH_SIZE} images")
     parser.add_argument("--batch-clients", type=int, default=2)
-    parser.add_argument("--baseline-a-count", type=int, default=24,
-                        help="requests against the per-request-load baseline (it is slow)")
     parser.add_argument("--web-concurrency", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--workers", default="1,2", help="worker counts to measure")
     parser.add_argument("--quick", action="store_true", help="small counts, to check the harness")
     parser.add_argument("--output", default=str(RESULTS))
+    parser.add_argument("--profile", metavar="DIR", help="py-spy the web and workers during the load run")
     args = parser.parse_args(argv)
     if args.quick:
-        args.count, args.light_count, args.batch_count, args.baseline_a_count = 100, 20, 10, 6
+        args.count, args.light_count, args.batch_count = 100, 20, 10
 
+    started = time.perf_counter()
     images = digit_pngs()
     single = [multipart([img]) for img in images]
     batch = [multipart(images[i:i + BATCH_SIZE]) for i in range(0, len(images), BATCH_SIZE)]
     results = {"config": {
         "clients": args.clients, "count": args.count, "light_count": args.light_count,
-        "batch_size": BATCH_SIZE, "batch_count": args.batch_count,
-        "web_concurrency": args.web_concurrency,
+        "batch_size": BATCH_SIZE, "batch_count": args.batch_count, "batch_clients": args.batch_clients,
+        "web_concurrency": args.web_concurrency, "quick": args.quick,
         "machine": f"{os.cpu_count()} CPU cores, {platform.machine()}, Python {platform.python_version()}",
         "load_average_before": round(os.getloadavg()[0], 2),
     }, "ours": [], "baselines": []}
@@ -354,28 +415,18 @@ def main(argv=None):
         for n in [int(w) for w in args.workers.split(",")]:
             print(f"queued design, {n} worker(s)…", flush=True)
             results["ours"].append(measure_ours(n, args, single, batch, Path(tmp) / f"w{n}"))
-    print("baseline (b): model loaded once…", flush=True)
-    results["baselines"].append(measure_baseline("loaded_once_app", args, single, args.count, args.light_count))
-    print("baseline (a): model loaded per request…", flush=True)
-    a_light = max(3, args.baseline_a_count // 4)
-    results["baselines"].append(measure_baseline("per_request_app", args, single, args.baseline_a_count, a_light))
+    for app in ("loaded_once_app", "per_request_app"):
+        print(f"baseline {BASELINE_NAMES[app]}…", flush=True)
+        results["baselines"].append(measure_baseline(app, args, single))
 
     results["config"]["load_average_after"] = round(os.getloadavg()[0], 2)
-    best = max(results["ours"], key=lambda r: r["load"]["predictions_per_s"])
-    b, a = results["baselines"][0], results["baselines"][1]
-    results["ratios"] = {
-        f"queued ({best['workers']} w) / (a) predictions/s":
-            round(best["load"]["predictions_per_s"] / a["load"]["predictions_per_s"], 1),
-        f"queued ({best['workers']} w) / (b) predictions/s":
-            round(best["load"]["predictions_per_s"] / b["load"]["predictions_per_s"], 2),
-        "(a) light p50 / queued light p50":
-            round(a["light"]["p50_ms"] / best["light"]["p50_ms"], 1),
-    }
+    results["config"]["duration_s"] = round(time.perf_counter() - started, 1)
+    results["targets"] = targets(results)
     results["markdown"] = table(results)
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
     print()
     print(results["markdown"])
-    print(f"\nWritten to {args.output}")
+    print(f"\nWritten to {args.output} in {results['config']['duration_s']:.0f} s")
 
 
 if __name__ == "__main__":
