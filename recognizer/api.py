@@ -55,6 +55,7 @@ def serialize(record):
         "hint": record.get("hint"),
         "hint_text": messages.hint(record.get("hint") or ("low_confidence" if record.get("low_confidence") else "")),
         "correction": record.get("correction"),
+        "corrected_at": _iso(record.get("corrected_at")),
         "created_at": _iso(record.get("created_at")),
         "finished_at": _iso(record.get("finished_at")),
         "duration_ms": record.get("duration_ms"),

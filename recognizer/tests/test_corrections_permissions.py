@@ -41,6 +41,7 @@ def test_the_uploader_corrects_and_is_recorded():
     response = correct_api(client, prediction_id, 9)
     assert response.status_code == 200
     assert response.json()["correction"] == 9 and response.json()["digit"] == 4
+    assert response.json()["corrected_at"] is not None
     record = history.get(prediction_id)
     assert record["correction"] == 9 and record["corrected_at"] is not None
     assert record["corrected_by"].startswith("visitor:")
