@@ -89,3 +89,14 @@ def test_an_oversized_body_is_refused_before_it_is_read(proxied):
                      b"boundary=x\r\nContent-Length: 104857600\r\n\r\n")
         sock.settimeout(30)
         assert sock.recv(4096).split(b"\r\n")[0].endswith(b"413 Request Entity Too Large")
+
+
+def test_compose_runs_this_config_in_front_of_the_web_and_restarts_everything():
+    import yaml
+
+    services = yaml.safe_load((Path(settings.BASE_DIR) / "compose.yaml").read_text())["services"]
+    proxy = services["proxy"]
+    assert any(v.startswith("./deploy/nginx/digits.conf.template:") for v in proxy["volumes"])
+    assert proxy["environment"]["NGINX_UPSTREAM"] == "web:8000"
+    assert "ports" not in services["web"]  # reachable only through the proxy
+    assert {name: s.get("restart") for name, s in services.items()} == dict.fromkeys(services, "unless-stopped")
