@@ -1,4 +1,6 @@
 """The pages people see. Thin: the work happens in submit.py, history.py and the worker."""
+import time
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
@@ -59,9 +61,25 @@ def result(request, prediction_id):
         "record": record, "records": [record], "correction_form": CorrectionForm(),
         # Only the uploader or staff may correct (corrections.authorize); others see no form.
         "can_correct": access.may_correct(request, record),
-        # Records from before heat maps have none; their page simply leaves it out.
-        "has_explain": record["status"] == "finished" and history.image(record["id"], "explain") is not None,
+        "has_explain": _has_explain(record),
     })
+
+
+# The worker draws a heat map just after it records the answer (tasks._explain): a page opened
+# the moment the answer is in waits this long for it rather than leave it out.
+EXPLAIN_WAIT_SECONDS = 2.0
+
+
+def _has_explain(record):
+    """True when the record's heat map is stored; records from before heat maps have none."""
+    if record["status"] != "finished":
+        return False
+    deadline = time.monotonic() + EXPLAIN_WAIT_SECONDS
+    while history.image(record["id"], "explain") is None:
+        if time.time() - (record.get("finished_at") or 0) > EXPLAIN_WAIT_SECONDS or time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
 
 
 @never_cache
