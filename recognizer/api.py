@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from . import access, corrections, history, messages
 from .forms import HistoryFilterForm
-from .submit import UploadError, read_files, submit
+from .submit import UploadError, parse_crops, read_files, submit
 from .waiting import wait
 
 MAX_PAGE_SIZE = 100
@@ -104,8 +104,9 @@ def _create(request):
             _("Send the pictures as multipart/form-data in the field 'image', not as %(type)s.") % {
                 "type": request.content_type or _("a body without a content type")}, status=415)
     wait_seconds = _int_param(request, "wait", 0, 0, 3600)
-    records, refused = submit(read_files(request.FILES.getlist("image")),
-                              owner=access.visitor(request, create=True))
+    files = request.FILES.getlist("image")
+    crops = parse_crops(request.POST.getlist("crop"), len(files))
+    records, refused = submit(read_files(files), owner=access.visitor(request, create=True), crops=crops)
     status = 202
     if wait_seconds:
         records = wait([r["id"] for r in records], min(wait_seconds, settings.MAX_WAIT_SECONDS))

@@ -81,20 +81,40 @@ def public(refused):
     return [{"filename": r["filename"], "error": r["error"], "code": r["code"]} for r in refused]
 
 
-def submit(uploads, *, source="upload", owner=None):
+def parse_crops(values, count):
+    """One crop box or None per file, from the form's `crop` fields (sent in the files' order):
+    "x0,y0,x1,y1", fractions 0..1 of the upright picture; an empty field or none means the whole
+    picture. Raises UploadError for a field that is not such a box."""
+    boxes = []
+    for value in list(values)[:count]:
+        if not value.strip():
+            boxes.append(None)
+            continue
+        try:
+            box = tuple(float(v) for v in value.split(","))
+        except ValueError:
+            box = ()
+        if len(box) != 4 or not all(0 <= v <= 1 for v in box) or box[0] >= box[2] or box[1] >= box[3]:
+            raise UploadError(_("A crop box is four numbers from 0 to 1: left, top, right, bottom."))
+        boxes.append(box)
+    return boxes + [None] * (count - len(boxes))
+
+
+def submit(uploads, *, source="upload", owner=None, crops=None):
     """Queue the acceptable files of [(filename, bytes)] as one job; returns (records, refused).
 
     Raises UploadError when no file is acceptable. The records and their job are written in one
     Redis transaction, after the files are stored: when Redis fails, nothing is recorded and the
     stored files are removed again, so an error answer means nothing happened.
     """
-    accepted, refused = [], []
-    for name, data in uploads:
+    accepted, refused, kept_crops = [], [], []
+    for (name, data), crop in zip(uploads, crops or [None] * len(uploads)):
         image_format, refusal = _check(name, data)
         if refusal:
             refused.append(refusal)
         else:
             accepted.append((name, data, image_format))
+            kept_crops.append(crop)
     if not accepted:
         statuses = {r["status"] for r in refused}
         raise UploadError(refusal_text(refused), status=statuses.pop() if len(statuses) == 1 else 400,
@@ -111,7 +131,7 @@ def submit(uploads, *, source="upload", owner=None):
             _, content_type = storage.describe(image_format)
             history.create(prediction_id, filename=name, stored=stored, content_type=content_type,
                            size_bytes=len(data), source=source, job_id=job_id, owner=owner, pipeline=pipe)
-        _enqueue(ids, [data for _, data, _ in accepted], job_id, pipe)
+        _enqueue(ids, [data for _, data, _ in accepted], job_id, pipe, kept_crops)
         pipe.execute()
     except Exception:
         _remove(stored_names)
@@ -120,16 +140,19 @@ def submit(uploads, *, source="upload", owner=None):
     return history.get_many(ids), public(refused)
 
 
-def _enqueue(ids, images, job_id, pipeline):
+def _enqueue(ids, images, job_id, pipeline, crops):
     # Enqueued by name so the web processes never import the model's libraries; on the
     # caller's transaction, so the job exists exactly when its records do.
     queue = django_rq.get_queue("default")
     options = {"job_id": job_id, "on_failure": ON_FAILURE, "pipeline": pipeline,
                "result_ttl": settings.JOB_RESULT_TTL, "failure_ttl": settings.JOB_FAILURE_TTL}
+    # Crop boxes go with the job only when someone drew one.
     if len(ids) == 1:
-        queue.enqueue("recognizer.tasks.recognise_upload", ids[0], images[0], **options)
+        args = (ids[0], images[0]) + ((crops[0],) if crops[0] else ())
+        queue.enqueue("recognizer.tasks.recognise_upload", *args, **options)
     else:
-        queue.enqueue("recognizer.tasks.recognise_batch", ids, images, **options)
+        args = (ids, images) + ((crops,) if any(crops) else ())
+        queue.enqueue("recognizer.tasks.recognise_batch", *args, **options)
 
 
 def _remove(stored_names):

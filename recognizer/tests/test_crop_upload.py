@@ -42,3 +42,26 @@ def test_an_empty_box_is_refused_with_its_reason(two_digits):
     tasks.recognise_upload(prediction_id, two_digits, (0.6, 0.2, 0.6, 0.8))
     record = history.get(prediction_id)
     assert record["status"] == "failed" and record["error_code"] == "empty_crop"
+
+
+@pytest.mark.django_db
+def test_the_api_takes_a_crop_box_per_file(client, run_worker, two_digits):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    files = [SimpleUploadedFile("whole.png", two_digits), SimpleUploadedFile("cropped.png", two_digits)]
+    response = client.post("/api/predictions", {"image": files, "crop": ["", "0.5,0,1,1"]})
+    assert response.status_code == 202
+    run_worker()
+    numbers = {r["filename"]: r["number"] for r in history.page()[1]}
+    assert numbers == {"whole.png": "37", "cropped.png": "7"}
+
+
+@pytest.mark.django_db
+def test_a_box_that_is_no_box_is_refused(client, two_digits):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    for box in ("0.5,0,1", "0.6,0,0.4,1", "a,b,c,d", "0,0,1,2"):
+        response = client.post("/api/predictions", {"image": SimpleUploadedFile("p.png", two_digits), "crop": box})
+        assert response.status_code == 400, box
+        assert "crop box" in response.json()["error"]
+    assert history.counts()["total"] == 0
