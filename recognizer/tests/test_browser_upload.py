@@ -146,6 +146,9 @@ def test_a_pending_result_page_fills_in_and_offers_feedback(open_page, worker_pr
 
     browser_page = open_page()
     response = client.post("/", {"image": SimpleUploadedFile("five.png", digit_images[5])})
+    # The same browser as the upload's (its visitor cookie): only the uploader is asked for feedback.
+    browser_page.page.context.add_cookies([{"name": "visitor", "value": client.cookies["visitor"].value,
+                                            "url": browser_page.base_url}])
     page = browser_page.open(response["Location"])
     page.locator("#correction-digit").wait_for()
     assert page.locator(f"{FINISHED} .digit").inner_text().endswith("5")
