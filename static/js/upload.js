@@ -329,6 +329,23 @@
     item.ready.then(function () { form.scrollIntoView({block: "start"}); cropper.open(item); });
   });
 
+  // A result page's "Crop and try again" comes here with ?again=<id>: the same picture returns
+  // to the list with the crop box open.
+  var again = new URLSearchParams(window.location.search).get("again");
+  if (again && /^[0-9a-f]+$/.test(again)) {
+    fetch(api + "/" + again, {headers: {"Accept": "application/json"}})
+      .then(function (r) { return r.ok ? r.json() : Promise.reject(); })
+      .then(function (data) {
+        return fetch(data.image_url).then(function (r) { return r.ok ? r.blob() : Promise.reject(); })
+          .then(function (blob) { return new File([blob], data.filename, {type: blob.type}); });
+      })
+      .then(function (file) {
+        add([file]);
+        var item = chosen[chosen.length - 1];
+        return item.ready.then(function () { if (!item.problem) cropper.open(item); });
+      }, function () {});
+  }
+
   // --- The draw pad ---
   var panel = document.getElementById("draw-panel");
   var canvas = document.getElementById("draw-pad");
