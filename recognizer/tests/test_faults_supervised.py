@@ -102,3 +102,14 @@ def test_a_killed_worker_and_a_killed_redis_heal_by_themselves(stack, digit_imag
     for record in records:
         if record["status"] == "failed":
             assert "lost" in record["error"] or "stopped" in record["error"], record
+
+
+def test_a_killed_web_server_comes_back_on_its_port_without_orphans(stack):
+    web = stack.children()["web"]
+    gunicorn_workers = web.children()
+    assert gunicorn_workers
+    web.kill()  # the master only: its workers would otherwise keep the port
+    wait_for(lambda: replaced(stack, "web", web), 60, stack.log_text)
+    wait_for(lambda: request(stack.url + "/healthz")[0] == 200, 60, stack.log_text)
+    assert not [p for p in gunicorn_workers if p.is_running() and p.status() != "zombie"]
+    assert "web (pid" in stack.log_text()
