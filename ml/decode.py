@@ -39,17 +39,17 @@ JPEGS = ("JPEG", "MPO")
 WORK_LONG_SIDE = 1024
 
 # decode()'s cost in nanoseconds per pixel and per decoded band (load, grey conversion and
-# reduction together), by format and, for TIFF, compression: at or above the worst of noisy and
-# smooth pictures measured on the 2-core benchmark machine (a shared core is slower still).
-# Formats without a reduced decode pay for every pixel, so these set how many pixels each may
-# have: 22 ns is about 7.5 MP of RGB PNG in half a second, or 22 MP of grey PNG.
+# reduction together), by format and, for TIFF, compression: above the worst of noisy and smooth
+# pictures measured with `python -m bench.decode_cost` on the 2-core benchmark machine while
+# other work shared it. Formats without a reduced decode pay for every pixel, so these set how
+# many pixels each may have: 30 ns is about 5.5 MP of RGB PNG in half a second, or 16 MP of grey.
 COST_NS = {
-    "PNG": 22, "WEBP": 22, "GIF": 26, "BMP": 6,
-    "TIFF:raw": 6, "TIFF:packbits": 8, "TIFF:tiff_lzw": 12, "TIFF:tiff_adobe_deflate": 20,
-    "TIFF:tiff_deflate": 20, "TIFF:jpeg": 14, "TIFF:group4": 25, "TIFF": 25,
+    "PNG": 30, "WEBP": 30, "GIF": 30, "BMP": 8,
+    "TIFF:raw": 8, "TIFF:packbits": 10, "TIFF:tiff_lzw": 15, "TIFF:tiff_adobe_deflate": 25,
+    "TIFF:tiff_deflate": 25, "TIFF:jpeg": 20, "TIFF:group4": 35, "TIFF": 35,
     # JPEG: per pixel and band decoded (after draft), plus per byte of the file (entropy decoding
     # reads every byte whatever the scale).
-    "JPEG": 10, "JPEG:byte": 40,
+    "JPEG": 14, "JPEG:byte": 60,
 }
 # Bands the decoder produces for each mode (WebP always decodes to RGB or RGBA; a palette costs
 # about two bands, being expanded on the way to grey), and bytes per band.
