@@ -122,10 +122,11 @@ def _needs_token():
 
 
 def api_view(view):
-    """The API's door: a valid bearer token, or this site's own page (session + CSRF token).
+    """The API's door: a valid bearer token, or this site's own page (its cookie + CSRF token).
 
-    Without API_TOKEN the API is open to scripts too; a request that carries the session cookie
-    must still pass the CSRF check, so no other site can act in a visitor's name.
+    Without API_TOKEN the API is open to scripts too; a request that carries the site's visitor
+    or login cookie must still pass the CSRF check, so no other site can act in a visitor's name.
+    A wrong token is refused even beside a good cookie.
     """
     @wraps(view)
     def guarded(request, *args, **kwargs):
@@ -143,7 +144,7 @@ def api_view(view):
                 return _refuse(_("This request lacks the page's CSRF token; reload the page and try "
                                  "again."), 403)
         elif request.method in SAFE_METHODS and settings.API_TOKEN:
-            # The site's pages read the API after an upload made their session a visitor.
+            # The site's pages read the API after an upload made their browser a visitor.
             if visitor(request) is None and not is_staff(request):
                 return _needs_token()
         return view(request, *args, **kwargs)
