@@ -209,14 +209,16 @@ def wait_http(port, process, timeout=60):
 
 
 @contextmanager
-def our_stack(workers, data_dir, web_concurrency):
+def our_stack(workers, data_dir, web_concurrency, max_waits):
     """Redis, `workers` model workers and gunicorn, as `make run` starts them."""
     from redis import Redis
     from rq import Worker
 
     env = dict(os.environ, DATA_DIR=str(data_dir), SECRET_KEY="bench-" + uuid.uuid4().hex,
                DEBUG="0", LOG_LEVEL="WARNING", ACCESS_LOG="/dev/null",
-               WEB_CONCURRENCY=str(web_concurrency))
+               WEB_CONCURRENCY=str(web_concurrency),
+               # Every client waits for its answer (?wait=30), none is turned away with a 202.
+               MAX_WAITS_PER_PROCESS=str(max_waits))
     env.pop("REDIS_URL", None)
     redis_server = EmbeddedRedis(Path(data_dir) / "redis", persist=True)
     env["REDIS_URL"] = redis_server.start()
@@ -273,7 +275,7 @@ def cpu_per_prediction(before, after, done):
 
 
 def measure_ours(workers, args, single, batch, data_dir):
-    with our_stack(workers, data_dir, args.web_concurrency) as s:
+    with our_stack(workers, data_dir, args.web_concurrency, max(args.clients, args.batch_clients)) as s:
         port = s["port"]
         path = "/api/predictions?wait=30"
         run_load(port, path, single, 20, 2)  # warm-up: imports, connections, first model calls
