@@ -1,7 +1,11 @@
 """In Chromium, with API_TOKEN set: the upload page still sends pictures through the API and
 its cards fill in (the page uses its cookie and CSRF token, never the token), while the same
 browser's request without the page's CSRF token is refused."""
+import pytest
+
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.slow
 
 
 def test_the_upload_page_works_with_an_api_token(open_page, worker_process, digit_images, tmp_path, settings):

@@ -15,6 +15,7 @@ from mnistsite.embedded_redis import EmbeddedRedis, free_port
 
 ROWS = 40_000  # several MB of JSON: more than the socket buffers hold, so the server must wait for us
 GUNICORN = Path(sys.executable).with_name("gunicorn")
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture

@@ -92,6 +92,7 @@ values = st.one_of(st.text(max_size=40), st.integers().map(str), st.dates().map(
 queries = st.dictionaries(st.sampled_from(PARAMS + ["wait", "ids"]), values, max_size=4)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("path", LISTS)
 @EXAMPLES
 @given(query=queries)
@@ -107,6 +108,7 @@ ID_PATHS = ["/p/{}/", "/api/predictions/{}", "/media/{}/upload", "/media/{}/thum
             "/media/{}/explain.png", "/results/?ids={}"]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("template", ID_PATHS)
 @EXAMPLES
 @given(prediction_id=ids)
@@ -116,6 +118,7 @@ def test_any_id_gets_a_404_not_a_500(template, prediction_id):
     assert response.status_code in (400, 404)
 
 
+@pytest.mark.slow
 @EXAMPLES
 @given(prediction_id=ids, digit=values)
 def test_any_correction_gets_a_4xx(prediction_id, digit):
