@@ -18,7 +18,8 @@ def test_every_upload_of_a_burst_ends_and_is_counted(digit_images, start_worker)
         if i % GARBAGE_EVERY == 0:
             ids.append(enqueue_raw(f"junk-{i}.png", b"\x89PNG\r\n\x1a\n junk"))
         else:
-            ids.append(submit([(f"{i}.png", digit_images[i % 10])])[0]["id"])
+            records, _refused = submit([(f"{i}.png", digit_images[i % 10])])
+            ids.append(records[0]["id"])
     queue = django_rq.get_queue("default")
     assert queue.count == UPLOADS
 
