@@ -168,3 +168,22 @@ def test_an_empty_crop_is_refused():
     with pytest.raises(ImageRejected) as info:
         decode(ORDINARY["png"](), crop=(0.5, 0.5, 0.5, 0.9))
     assert info.value.code == "empty_crop"
+
+
+def test_a_16_bit_picture_counts_its_float_conversion(no_decoding):
+    """16-bit greys are scaled through full-size float arrays: a 12 MP one is far over budget
+    although a grey 8-bit picture of that size would fit."""
+    import struct
+    import zlib
+
+    def png(bit_depth):
+        def chunk(kind, body):
+            return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+        ihdr = struct.pack(">IIBBBBB", 4000, 3000, bit_depth, 0, 0, 0, 0)
+        return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IEND", b"")
+
+    with Image.open(io.BytesIO(png(8))) as grey8:
+        assert estimate(grey8, 100)[0] <= BUDGET_SECONDS
+    with pytest.raises(ImageRejected) as info:
+        check_upload(png(16))
+    assert info.value.code == "too_costly"
