@@ -8,6 +8,8 @@ from .browser import axe_source, axe_violations, browser, open_page, worker_proc
 from .records import make_record
 from .test_messages_in_chinese import english_words
 
+pytestmark = pytest.mark.slow
+
 PASSWORD = "a-long-test-password-1"
 NAMES = ["four.png", "fake.png", "year.png"]
 

@@ -11,6 +11,8 @@ from recognizer import history
 
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def photo(mnist_test, tmp_path):

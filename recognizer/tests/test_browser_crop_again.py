@@ -5,6 +5,8 @@ import pytest
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
 from .conftest import digit_png
 
+pytestmark = pytest.mark.slow
+
 # An MNIST test digit the shipped model is unsure of (its top probability is under 0.8).
 UNSURE = 2454
 

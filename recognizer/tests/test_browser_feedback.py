@@ -3,6 +3,7 @@ dashboard is for staff only, and the site speaks Simplified Chinese."""
 import csv
 import io
 
+import pytest
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -10,6 +11,8 @@ from recognizer import history
 
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
 from .records import make_record
+
+pytestmark = pytest.mark.slow
 
 STAFF = ("staff", "staff-pw-123456789")
 

@@ -1,9 +1,13 @@
 """In Chromium, with the keyboard alone: choose a picture, recognise it, land on the answer,
 open it and correct it; draw on the pad with arrow keys and see the live guess. Focus rings
 stand out at 3:1 or more against the page."""
+import pytest
+
 from recognizer import history
 
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.slow
 
 
 def _tab_to(page, selector, limit=60):

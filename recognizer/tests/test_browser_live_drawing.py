@@ -1,9 +1,13 @@
 """In Chromium: drawing shows the worker's guess and all ten probabilities after each stroke,
 without writing history; a stroke more changes the guess; Recognise records the drawing and
 keeps it on the pad; on a phone the new answer is brought into view and focused."""
+import pytest
+
 from recognizer import history
 
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.slow
 
 
 def _stroke(page, points):

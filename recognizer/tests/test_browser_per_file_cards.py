@@ -2,9 +2,13 @@
 .png is caught by its first bytes before sending; a file the server refuses (a cut-off PNG that
 starts like a real one) gets a card with the server's reason; the good picture is recognised.
 The next Recognise clears the old messages."""
+import pytest
+
 from recognizer import history
 
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.slow
 
 
 def _write(tmp_path, name, data):

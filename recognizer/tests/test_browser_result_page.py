@@ -1,8 +1,12 @@
 """In Chromium: a result page shows the heat map with how to read it; a number fits a 375-px
 phone without sideways scrolling, asks "Is this right?" and takes a whole-number correction."""
+import pytest
+
 from recognizer import history
 
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.slow
 
 
 def _upload(page, tmp_path, name, data):

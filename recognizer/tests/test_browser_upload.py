@@ -2,9 +2,13 @@
 result cards that fill in live from a real worker running the shipped model."""
 import base64
 
+import pytest
+
 from recognizer import history
 
 from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+
+pytestmark = pytest.mark.slow
 
 FINISHED = ".card.status-finished"
 

@@ -6,6 +6,8 @@ from django.test import Client
 
 from recognizer import history
 
+pytestmark = pytest.mark.slow
+
 
 def _post(client, data, **extra):
     return client.post("/api/live", {"image": SimpleUploadedFile("live.png", data)}, **extra)

@@ -26,7 +26,8 @@ def test_it_offers_picker_camera_drop_zone_and_draw_pad(client):
 def test_no_page_has_inline_script_style_or_handlers(admin_client):
     finished = make_record("a.png", digit=3)
     pending = make_record("b.png", status="queued")
-    urls = ["/", f"/p/{finished}/", f"/p/{pending}/", f"/results/?ids={finished},{pending}",
+    number = make_record("c.png", digit=2, digits=4)
+    urls = ["/", f"/p/{finished}/", f"/p/{pending}/", f"/p/{number}/", f"/results/?ids={finished},{pending}",
             "/history/", "/history/delete", f"/p/{finished}/delete", "/dashboard/"]
     for url in urls:
         content = admin_client.get(url).content
