@@ -113,7 +113,9 @@ def forget_orphans(connection=None, limit=1000):
                 ids = record_ids(job)
             except Exception:
                 continue
-            if ids and not history.get_many(ids):
+            if not ids or not all(isinstance(i, str) for i in ids):
+                continue  # not a job of records (a live guess carries only its drawing)
+            if not history.get_many(ids):
                 job.delete()
                 removed += 1
     return removed
