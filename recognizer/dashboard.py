@@ -9,7 +9,7 @@ from datetime import datetime, timedelta
 import django_rq
 from django.conf import settings
 from django.utils import timezone
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext as _, gettext_lazy
 from rq import Worker
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
@@ -67,12 +67,30 @@ def baselines():
             if isinstance(values, dict)]
 
 
+# The corpus's kinds of picture (ml/corpus.py's case names), as the dashboard names them.
+CASE_LABELS = {
+    "scan": gettext_lazy("Scan"),
+    "phone_photo": gettext_lazy("Phone photo"),
+    "canvas": gettext_lazy("Drawn on screen"),
+    "chalkboard": gettext_lazy("Chalk on a board"),
+    "tiny_in_big_photo": gettext_lazy("Tiny digit in a big photo"),
+    "thick_marker": gettext_lazy("Thick marker"),
+    "thin_pen": gettext_lazy("Thin pen"),
+    "coloured_ink": gettext_lazy("Coloured ink"),
+    "formats": gettext_lazy("Other file formats"),
+    "multi_digit": gettext_lazy("Several digits"),
+    "multi_digit_touching": gettext_lazy("Touching digits"),
+    "typed_font": gettext_lazy("Typed font"),
+    "paper_on_table": gettext_lazy("Paper on a table"),
+}
+
+
 def corpus_results():
     """corpus_results.json as rows per kind of picture plus the overall line, or None."""
     data = _read_json("corpus_results.json")
     if not isinstance(data, dict) or not isinstance(data.get("cases"), dict):
         return None
-    rows = [{"case": case, **values} for case, values in data["cases"].items()]
+    rows = [{**values, "case": CASE_LABELS.get(case, case)} for case, values in data["cases"].items()]
     return {"rows": rows, "overall": data.get("overall"), "n": data.get("n_per_case")}
 
 

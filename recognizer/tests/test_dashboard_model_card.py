@@ -35,7 +35,7 @@ def test_it_shows_metrics_baselines_corpus_and_plots(admin_client, artifacts):
     assert 'id="model-accuracy">98.76%<' in page
     assert "124 / 10000" in page
     assert "lenet" in page and "98.11%" in page
-    assert "phone_photo" in page and "94.0%" in page
+    assert "Phone photo" in page and "94.0%" in page  # the case, by its label
     assert 'src="/dashboard/plots/confusion_matrix.png"' in page
     plot = admin_client.get("/dashboard/plots/confusion_matrix.png")
     assert plot.status_code == 200 and plot.content == PNG and plot["Content-Type"] == "image/png"

@@ -13,7 +13,9 @@ from .records import make_record, png
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-Hans"}
 # Words that stay as they are in a Chinese page: format names, units, the API's name, a key.
 ALLOWED = {"PNG", "JPEG", "GIF", "WebP", "BMP", "TIFF", "SVG", "JSON", "API", "CSV", "Shift", "MB", "KB",
-           "English"}  # the language switch names English in English (lang="en")
+           "English",  # the language switch names English in English (lang="en")
+           # The dashboard's model card: model names, libraries and their versions.
+           "cnn", "lenet", "mlp", "softmax", "python", "keras", "tensorflow", "cpu", "numpy", "pillow", "django"}
 WORD = re.compile(r"[A-Za-z]{3,}")
 # Attributes a person hears or reads (and the page's data-* strings, which its scripts show).
 SPOKEN = {"alt", "title", "aria-label", "aria-roledescription", "placeholder"}
@@ -25,7 +27,7 @@ class _Text(HTMLParser):
         self.parts, self._skip = [], 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):  # commands are typed as they are
             self._skip += 1
         for name, value in attrs:
             if value and (name in SPOKEN or name.startswith("data-") and " " in value):
@@ -34,7 +36,7 @@ class _Text(HTMLParser):
                 self.parts.append(value)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style"):
+        if tag in ("script", "style", "code"):
             self._skip -= 1
 
     def handle_data(self, data):
@@ -80,7 +82,7 @@ def test_pages_in_chinese_carry_no_english_sentence(admin_client):
     fake = failed_record(names[3], "not_image")
     big = failed_record(names[4], "too_many_pixels", width=9000, height=9000, limit_mp=40.0)
     pages = ["/", f"/p/{digit}/", f"/p/{number}/", f"/p/{nothing}/", f"/p/{fake}/", f"/p/{big}/",
-             f"/results/?ids={digit},{nothing},{fake}", "/history/", f"/p/{digit}/delete"]
+             f"/results/?ids={digit},{nothing},{fake}", "/history/", f"/p/{digit}/delete", "/dashboard/"]
     for url in pages:
         response = admin_client.get(url, **ZH)
         assert response.status_code == 200, url
