@@ -91,6 +91,7 @@
       remove.setAttribute("aria-label", text("remove") + " " + item.file.name);
       remove.addEventListener("click", function () {
         forget(item);
+        URL.revokeObjectURL(item.url);
         render();
       });
       li.appendChild(remove);
@@ -153,6 +154,7 @@
   });
 
   clearButton.addEventListener("click", function () {
+    chosen.forEach(function (item) { URL.revokeObjectURL(item.url); });
     chosen = [];
     cropper.close();
     render();
