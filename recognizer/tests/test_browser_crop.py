@@ -1,5 +1,5 @@
 """In Chromium: a picture with a stray mark beside the digit reads wrong as a whole; dragging a
-box around the digit on its preview (with a mouse, or a finger on a touch screen) sends the box
+box around the digit on its preview (mouse, finger on a touch screen, or arrow keys) sends the box
 with the upload, and the worker reads the right digit."""
 import io
 
@@ -82,4 +82,29 @@ def test_a_crop_box_drawn_with_a_finger(open_page, worker_process, photo):
     digit = _recognise(page, 1)
     assert digit.endswith("7") and not digit.endswith("37")
     assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    assert browser_page.errors == []
+
+
+def test_a_crop_box_set_with_the_keyboard(open_page, worker_process, photo):
+    browser_page = open_page()
+    page = browser_page.open("/")
+    page.set_input_files("#id_image", photo)
+    page.locator(".crop-button").focus()
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "crop-stage"
+    # From the middle box: taller, up to the top, taller again, then over to the right half.
+    for keys in (["Shift+ArrowDown"] * 5, ["ArrowUp"] * 5, ["Shift+ArrowDown"] * 5, ["ArrowRight"] * 5):
+        for key in keys:
+            page.keyboard.press(key)
+    box = page.evaluate("""() => {
+        const b = document.getElementById('crop-box').getBoundingClientRect();
+        const s = document.getElementById('crop-image').getBoundingClientRect();
+        return [(b.left - s.left) / s.width, (b.top - s.top) / s.height, (b.right - s.left) / s.width,
+                (b.bottom - s.top) / s.height];
+    }""")
+    assert [round(v, 2) for v in box] == [0.5, 0.0, 1.0, 1.0]
+    page.locator("#crop-done").focus()
+    page.keyboard.press("Enter")
+    digit = _recognise(page, 1)
+    assert digit.endswith("7") and not digit.endswith("37")
     assert browser_page.errors == []
