@@ -3,15 +3,15 @@
 Occlusion asks the model itself: blank out one small square of the input at a time and see how
 much the probability of the answered digit falls. A pixel is "hot" when hiding it costs the
 answer most. It needs nothing but predictions (no gradients), so it works with any model the
-predictor serves, and one batched call per picture keeps it cheap (50 variants per digit).
+predictor serves, and one batched call keeps it cheap (26 variants per digit, about 30 ms).
 """
 import io
 
 import numpy as np
 from PIL import Image
 
-PATCH = 7
-STRIDE = 4
+PATCH = 8
+STRIDE = 5
 # Stored at the input's own size (a few hundred bytes); pages scale it up with pixelated rendering.
 SCALE = 1
 
