@@ -1,7 +1,7 @@
 """axe-core (from npm) finds no violation of any impact on any page, in English and in
-Simplified Chinese: the upload page with result cards, a digit's and a number's result page,
-the history, the dashboard and the admin. The Chinese pages, as the browser shows them after
-their scripts ran, carry no English sentence."""
+Simplified Chinese: the upload page with result cards, a live guess and a crop box open, a
+digit's and a number's result page, the history, the dashboard and the admin. The Chinese
+pages, as the browser shows them after their scripts ran, carry no English sentence."""
 import pytest
 
 from .browser import axe_source, axe_violations, browser, open_page, worker_process  # noqa: F401  (fixtures)
@@ -28,6 +28,17 @@ def _upload_with_cards(page, digit_images, tmp_path):
     page.click("#upload-submit")
     page.locator(".card.status-finished").wait_for()
     page.locator(".card.status-refused").wait_for()
+    # The live guess after a stroke, and a picture's crop box open, are on the page too.
+    pad = page.locator("#draw-pad")
+    pad.scroll_into_view_if_needed()
+    box = pad.bounding_box()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.2)
+    page.mouse.down()
+    page.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] * 0.8, steps=10)
+    page.mouse.up()
+    page.wait_for_function("() => document.getElementById('live-answer').dataset.state === 'finished'")
+    page.set_input_files("#id_image", str(good))
+    page.locator(".crop-button").click()
 
 
 @pytest.mark.parametrize("locale", ["en", "zh-Hans"])
