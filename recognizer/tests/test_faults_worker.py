@@ -127,3 +127,19 @@ def test_jobs_that_redis_lost_track_of_end_their_records_as_lost(settings, monke
         assert record["status"] == "failed"
         assert record["error"] == reconcile.JOB_LOST
     assert f"predict-{taken}" in FailedJobRegistry(queue=queue).get_job_ids()
+
+
+def test_a_job_failed_by_a_redis_error_says_it_was_lost_not_that_the_picture_failed():
+    import redis
+
+    from recognizer import tasks
+
+    prediction_id = enqueue_slow(0)
+    job = Job.fetch(f"predict-{prediction_id}", connection=django_rq.get_connection("default"))
+    tasks.job_failed(job, job.connection, redis.exceptions.ConnectionError, None, None)
+    assert history.get(prediction_id)["error"] == reconcile.JOB_LOST
+
+    other = enqueue_slow(0)
+    job = Job.fetch(f"predict-{other}", connection=django_rq.get_connection("default"))
+    tasks.job_failed(job, job.connection, ValueError, None, None)
+    assert history.get(other)["error"] == reconcile.INTERNAL_ERROR
