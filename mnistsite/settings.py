@@ -323,6 +323,10 @@ MAX_WAIT_SECONDS = envint("MAX_WAIT_SECONDS", 30)
 # Waits one web process serves at once (each holds a thread); past this, uploads answer 202 at
 # once. By default half of the process's threads (WEB_THREADS), so waiters never hold them all.
 MAX_WAITS_PER_PROCESS = envint("MAX_WAITS_PER_PROCESS", max(1, envint("WEB_THREADS", 8) // 2))
+# Dynamic batching (recognizer/batching.py): uploads reaching one web process together share a
+# job. The first waits at most this long, and only for uploads that process is already reading.
+UPLOAD_BATCH_WAIT_MS = envint("UPLOAD_BATCH_WAIT_MS", 5)
+UPLOAD_BATCH_MAX = envint("UPLOAD_BATCH_MAX", 32)
 HISTORY_PAGE_SIZE = envint("HISTORY_PAGE_SIZE", 20)
 # Rows in one CSV or JSON export (the newest); narrow the dates to export older ones.
 EXPORT_MAX_ROWS = envint("EXPORT_MAX_ROWS", 10_000)

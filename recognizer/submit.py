@@ -13,7 +13,7 @@ from rq import Callback
 
 from ml.decode import ImageRejected, check_upload
 
-from . import history, messages, metrics, storage
+from . import batching, history, messages, metrics, storage
 
 log = logging.getLogger(__name__)
 
@@ -101,12 +101,18 @@ def parse_crops(values, count):
 
 
 def submit(uploads, *, source="upload", owner=None, crops=None):
-    """Queue the acceptable files of [(filename, bytes)] as one job; returns (records, refused).
+    """Queue the acceptable files of [(filename, bytes)] as one job, shared with uploads that
+    arrive at the same moment (batching.py); returns (records, refused).
 
     Raises UploadError when no file is acceptable. The records and their job are written in one
     Redis transaction, after the files are stored: when Redis fails, nothing is recorded and the
     stored files are removed again, so an error answer means nothing happened.
     """
+    with batching.arriving():
+        return _submit(uploads, source, owner, crops)
+
+
+def _submit(uploads, source, owner, crops):
     accepted, refused, kept_crops = [], [], []
     for (name, data), crop in zip(uploads, crops or [None] * len(uploads)):
         image_format, refusal = _check(name, data)
@@ -121,18 +127,16 @@ def submit(uploads, *, source="upload", owner=None, crops=None):
                           refused=public(refused))
 
     ids = [history.new_id() for _ in accepted]
-    job_id = f"predict-{ids[0]}"
     stored_names = []
     try:
         for prediction_id, (_name, data, image_format) in zip(ids, accepted):
             stored_names.append(storage.save(prediction_id, data, image_format))
-        pipe = history.transaction()
-        for prediction_id, stored, (name, data, image_format) in zip(ids, stored_names, accepted):
+        records = []
+        for stored, (name, data, image_format) in zip(stored_names, accepted):
             _, content_type = storage.describe(image_format)
-            history.create(prediction_id, filename=name, stored=stored, content_type=content_type,
-                           size_bytes=len(data), source=source, job_id=job_id, owner=owner, pipeline=pipe)
-        _enqueue(ids, [data for _, data, _ in accepted], job_id, pipe, kept_crops)
-        pipe.execute()
+            records.append({"filename": name, "stored": stored, "content_type": content_type,
+                            "size_bytes": len(data), "source": source, "owner": owner})
+        batching.write(ids, records, [data for _, data, _ in accepted], kept_crops, enqueue=_enqueue)
     except Exception:
         _remove(stored_names)
         raise

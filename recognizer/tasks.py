@@ -40,20 +40,46 @@ def recognise_batch(prediction_ids, images, crops=None):
     try:
         results = recognise_many(images, crops=crops)
     except Exception:
-        # Failures are data: the record says so, the traceback goes to RQ's failed registry.
-        for prediction_id in prediction_ids:
-            history.mark_failed(prediction_id, INTERNAL_ERROR, code="internal_error")
-        metrics.count_failures("internal_error", len(prediction_ids))
-        raise
+        if len(images) > 1:
+            # Uploads share jobs (batching.py): one picture that breaks the recognition must not
+            # fail the others, so each is tried alone.
+            results = _one_by_one(images, crops)
+        else:
+            # Failures are data: the record says so, the traceback goes to RQ's failed registry.
+            for prediction_id in prediction_ids:
+                history.mark_failed(prediction_id, INTERNAL_ERROR, code="internal_error")
+            metrics.count_failures("internal_error", len(prediction_ids))
+            raise
     per_image_ms = (time.perf_counter() - started) * 1000 / max(len(images), 1)
     summary = {}
     pipe = history.connection().pipeline(transaction=False)
     for prediction_id, data, result in zip(prediction_ids, images, results):
         summary[prediction_id] = _record(prediction_id, data, result, per_image_ms, pipe)
     pipe.execute()
-    _explain([(i, r) for i, r in zip(prediction_ids, results) if not isinstance(r, ImageRejected)])
+    _explain([(i, r) for i, r in zip(prediction_ids, results) if not isinstance(r, (ImageRejected, _Broken))])
     metrics.observe_job(time.perf_counter() - started, summary.values())
+    broken = [r.error for r in results if isinstance(r, _Broken)]
+    if broken:
+        raise broken[0]  # the others are recorded; the traceback still goes to the failed registry
     return summary
+
+
+class _Broken:
+    """A picture whose recognition raised: recorded as an internal error."""
+
+    def __init__(self, error):
+        self.error = error
+
+
+def _one_by_one(images, crops):
+    results = []
+    for data, crop in zip(images, crops or [None] * len(images)):
+        try:
+            results.append(recognise_many([data], crops=[crop])[0])
+        except Exception as exc:
+            log.exception("Recognition failed for one picture of a shared job")
+            results.append(_Broken(exc))
+    return results
 
 
 def _explain(finished):
@@ -75,6 +101,9 @@ def _explain(finished):
 
 
 def _record(prediction_id, data, result, duration_ms, pipe):
+    if isinstance(result, _Broken):
+        history.mark_failed(prediction_id, INTERNAL_ERROR, code="internal_error", pipeline=pipe)
+        return {"status": "failed", "error": INTERNAL_ERROR, "code": "internal_error"}
     thumb = thumbnail_png(data)
     if isinstance(result, ImageRejected):
         history.mark_failed(prediction_id, str(result), duration_ms=duration_ms, thumb=thumb,
