@@ -244,7 +244,7 @@ def our_stack(workers, data_dir, web_concurrency, max_waits):
         processes.append(web)
         wait_http(port, web)
         yield {"port": port, "ready_s": ready_s, "ready_rss_mb": ready_rss, "workers": processes[:workers],
-               "web": web, "redis": redis_server.process}
+               "web": web, "redis": redis_server.process, "conn": conn}
     finally:
         stop_all(processes)
         redis_server.stop()
@@ -267,6 +267,13 @@ def baseline(app, web_processes):
 
 # --- The run --------------------------------------------------------------------------------
 
+def finished_jobs(conn):
+    from rq import Queue
+    from rq.registry import FinishedJobRegistry
+
+    return FinishedJobRegistry(queue=Queue("default", connection=conn)).count
+
+
 def cpu_per_prediction(before, after, done):
     cells = {k: round((after[k] - before[k]) * 1000 / max(done, 1), 2) for k in after}
     cells["total"] = round(sum(cells.values()), 2)
@@ -288,9 +295,13 @@ def measure_ours(workers, args, single, batch, data_dir):
             out = Path(args.profile) / f"w{workers}"
             recorders = [profile.Recorder("web", s["web"].pid, out)]
             recorders += [profile.Recorder(f"worker{i}", p.pid, out) for i, p in enumerate(s["workers"])]
+        jobs_before = finished_jobs(s["conn"])
         before = cpu_split(processes)
         load = run_load(port, path, single, args.count, args.clients)
         after = cpu_split(processes)
+        # Dynamic batching: how many jobs the load's uploads took.
+        load["jobs"] = finished_jobs(s["conn"]) - jobs_before
+        load["uploads_per_job"] = round((load["n"] - load["errors"]) / max(load["jobs"], 1), 2)
         for recorder in recorders:
             print(profile.report(profile.top(recorder.stop()), recorder.path), flush=True)
         load["cpu_ms_per_prediction"] = cpu_per_prediction(before, after, load["n"] - load["errors"])
@@ -395,6 +406,7 @@ def main(argv=None):
     parser.add_argument("--web-concurrency", type=int, default=2, help="gunicorn processes")
     parser.add_argument("--workers", default="1,2", help="worker counts to measure")
     parser.add_argument("--quick", action="store_true", help="small counts, to check the harness")
+    parser.add_argument("--queued-only", action="store_true", help="leave the baselines out (while tuning)")
     parser.add_argument("--output", default=str(RESULTS))
     parser.add_argument("--profile", metavar="DIR", help="py-spy the web and workers during the load run")
     args = parser.parse_args(argv)
@@ -417,13 +429,13 @@ def main(argv=None):
         for n in [int(w) for w in args.workers.split(",")]:
             print(f"queued design, {n} worker(s)…", flush=True)
             results["ours"].append(measure_ours(n, args, single, batch, Path(tmp) / f"w{n}"))
-    for app in ("loaded_once_app", "per_request_app"):
+    for app in () if args.queued_only else ("loaded_once_app", "per_request_app"):
         print(f"baseline {BASELINE_NAMES[app]}…", flush=True)
         results["baselines"].append(measure_baseline(app, args, single))
 
     results["config"]["load_average_after"] = round(os.getloadavg()[0], 2)
     results["config"]["duration_s"] = round(time.perf_counter() - started, 1)
-    results["targets"] = targets(results)
+    results["targets"] = targets(results) if results["baselines"] else []
     results["markdown"] = table(results)
     Path(args.output).write_text(json.dumps(results, indent=2) + "\n")
     print()
