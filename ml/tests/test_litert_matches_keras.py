@@ -1,7 +1,11 @@
 """The served LiteRT file gives the shipped Keras model's answers."""
 import numpy as np
+import pytest
 
 from ml.predict import KERAS_MODEL_PATH, TFLITE_MODEL_PATH, KerasPredictor, LiteRTPredictor
+
+# Loads TensorFlow for the Keras side: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 
 def test_it_gives_the_keras_models_digits_on_a_sample_of_the_test_set(mnist):

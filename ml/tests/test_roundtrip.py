@@ -1,9 +1,13 @@
 import keras
 import numpy as np
+import pytest
 
 from ml.convert import convert
 from ml.model import build_model
 from ml.predict import KerasPredictor, LiteRTPredictor
+
+# Loads TensorFlow and converts a model: seconds, not milliseconds.
+pytestmark = pytest.mark.slow
 
 
 def test_it_gives_identical_predictions_after_save_load_and_conversion(tmp_path):

@@ -1,11 +1,13 @@
 import json
 
 import numpy as np
+import pytest
 
 from ml.evaluate import accuracy_on
 from ml.predict import ARTIFACTS, LiteRTPredictor, get_predictor
 
 
+@pytest.mark.slow  # the whole MNIST test set
 def test_it_scores_the_recorded_accuracy_on_the_full_test_set_with_the_served_runtime(mnist):
     _, (x_test, y_test) = mnist
     recorded = json.loads((ARTIFACTS / "metrics.json").read_text())["test_accuracy"]
