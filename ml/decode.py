@@ -39,12 +39,14 @@ JPEGS = ("JPEG", "MPO")
 WORK_LONG_SIDE = 1024
 
 # decode()'s cost in nanoseconds per pixel and per decoded band (load, grey conversion and
-# reduction together), by format and, for TIFF, compression: above the worst of noisy and smooth
-# pictures measured with `python -m bench.decode_cost` on the 2-core benchmark machine while
-# other work shared it. Formats without a reduced decode pay for every pixel, so these set how
-# many pixels each may have: 30 ns is about 5.5 MP of RGB PNG in half a second, or 16 MP of grey.
+# reduction together), by format and, for TIFF, compression, plus for the deflate-like formats
+# nanoseconds per byte of the file (inflating a noisy picture costs by its compressed size, not
+# only by its pixels). Set above the worst of noisy and smooth pictures measured with
+# `python -m bench.decode_cost` on the 2-core benchmark machine at rest (every ratio there stays
+# below about 0.8): a 12 MP RGB PNG or WebP photo fits in the half second, a 6300x6300 one does not.
 COST_NS = {
-    "PNG": 30, "WEBP": 30, "GIF": 30, "BMP": 8,
+    "PNG": 6, "WEBP": 10, "GIF": 6, "BMP": 8,
+    "PNG:byte": 20, "WEBP:byte": 20, "GIF:byte": 20,
     "TIFF:raw": 8, "TIFF:packbits": 10, "TIFF:tiff_lzw": 15, "TIFF:tiff_adobe_deflate": 25,
     "TIFF:tiff_deflate": 25, "TIFF:jpeg": 20, "TIFF:group4": 35, "TIFF": 35,
     # JPEG: per pixel and band decoded (after draft), plus per byte of the file (entropy decoding
@@ -166,7 +168,7 @@ def estimate(img, data_size, box=None):
         pixels = w * h
         key = f"TIFF:{img.info.get('compression', 'raw')}" if img.format == "TIFF" else img.format
         rate = COST_NS.get(key, COST_NS.get(img.format, max(COST_NS.values())))
-        seconds = pixels * bands * rate * 1e-9
+        seconds = (pixels * bands * rate + data_size * COST_NS.get(f"{img.format}:byte", 0)) * 1e-9
     # The decoded picture (a palette expanded to RGBA), plus a grey copy and an alpha band on
     # the way to the working size.
     memory = pixels * (max(bands, 4 if img.mode in ("P", "PA") else 0) * depth + 2)
