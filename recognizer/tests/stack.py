@@ -12,9 +12,12 @@ import urllib.request
 import uuid
 
 import psutil
+import redis
 from django.conf import settings
+from rq import Queue
 
 from mnistsite.embedded_redis import free_port
+from recognizer.jobs import record_ids
 
 
 def wait_for(condition, timeout, message="timed out"):
@@ -106,6 +109,12 @@ class Stack:
         query = f"?wait={wait}" if wait else ""
         status, raw = request(f"{self.url}/api/predictions{query}", body, headers, timeout=timeout)
         return status, (json.loads(raw) if status and raw.startswith(b"{") else raw)
+
+    def queued_uploads(self):
+        """How many uploads the jobs waiting on the default queue hold: uploads arriving together
+        share one job (recognizer/batching.py), so jobs are not uploads."""
+        queue = Queue("default", connection=redis.Redis(port=self.redis_port))
+        return sum(len(record_ids(job)) for job in queue.get_jobs())
 
     def record(self, prediction_id):
         status, raw = request(f"{self.url}/api/predictions/{prediction_id}", timeout=10)

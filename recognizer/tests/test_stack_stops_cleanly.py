@@ -3,7 +3,6 @@ workers included), frees the port, and a second `make run` serves on the same po
 import threading
 
 import psutil
-import redis
 
 from .stack import Stack, port_is_free, request, wait_for
 
@@ -27,8 +26,7 @@ def test_ctrl_c_after_waited_uploads_leaves_nothing_behind(tmp_path, digit_image
                                     daemon=True) for d in range(4)]
         for thread in waiting:
             thread.start()
-        queue = redis.Redis(port=stack.redis_port)
-        wait_for(lambda: queue.llen("rq:queue:default") == 4, 30, stack.log_text)
+        wait_for(lambda: stack.queued_uploads() == 4, 30, stack.log_text)
         everything = stack.descendants()
         assert len([p for p in everything if "gunicorn" in " ".join(p.cmdline())]) >= 3  # master + 2 workers
 

@@ -3,8 +3,6 @@ site: past each web process's cap on waits, uploads answer 202 at once, and /hea
 upload page answer while the parked clients are still waiting."""
 import threading
 
-import redis
-
 from .stack import Stack, request, wait_for
 
 CLIENTS = 24
@@ -23,8 +21,7 @@ def test_parked_waits_and_exports_leave_the_pages_answering(tmp_path, digit_imag
         clients = [threading.Thread(target=wait_upload, args=(n,), daemon=True) for n in range(CLIENTS)]
         for client in clients:
             client.start()
-        queue = redis.Redis(port=stack.redis_port)
-        wait_for(lambda: queue.llen("rq:queue:default") == CLIENTS, 60, stack.log_text)
+        wait_for(lambda: stack.queued_uploads() == CLIENTS, 60, stack.log_text)
         # Each process serves at most half its threads' worth of waits (4): the others answer now.
         wait_for(lambda: len(answers) >= CLIENTS - 2 * 4, 20, lambda: f"{len(answers)} answered")
         for status, body in answers.values():
