@@ -11,7 +11,6 @@
 Errors are always {"error": "..."} with a 4xx/503 status, in the request's language.
 """
 import json
-from datetime import datetime, timezone
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -21,17 +20,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from . import access, corrections, history, messages
+from .export import iso
 from .forms import HistoryFilterForm
 from .submit import UploadError, parse_crops, read_files, submit
 from .waiting import wait
 
 MAX_PAGE_SIZE = 100
-
-
-def _iso(timestamp):
-    if timestamp is None:
-        return None
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
 
 
 def serialize(record):
@@ -55,9 +49,9 @@ def serialize(record):
         "hint": record.get("hint"),
         "hint_text": messages.hint(record.get("hint") or ("low_confidence" if record.get("low_confidence") else "")),
         "correction": record.get("correction"),
-        "corrected_at": _iso(record.get("corrected_at")),
-        "created_at": _iso(record.get("created_at")),
-        "finished_at": _iso(record.get("finished_at")),
+        "corrected_at": iso(record.get("corrected_at")),
+        "created_at": iso(record.get("created_at")),
+        "finished_at": iso(record.get("finished_at")),
         "duration_ms": record.get("duration_ms"),
         "image_url": reverse("recognizer-upload", args=[pid]),
         "input_url": reverse("recognizer-input", args=[pid]) if record["status"] == "finished" else None,

@@ -25,7 +25,8 @@ LEADING_BLANKS = " \t\r\n\x0b\x0c\u00a0\u3000"
 PAGE_ROWS = 500
 
 
-def _iso(timestamp):
+def iso(timestamp):
+    """A record's epoch seconds as ISO 8601 in UTC (the API and the exports say times alike)."""
     if timestamp is None:
         return None
     return datetime.fromtimestamp(timestamp, tz=timezone.utc).isoformat()
@@ -33,7 +34,7 @@ def _iso(timestamp):
 
 def row(record):
     values = {name: record.get(name) for name in COLUMNS}
-    values["created_at"] = _iso(record.get("created_at"))
+    values["created_at"] = iso(record.get("created_at"))
     return values
 
 

@@ -4,6 +4,7 @@ import signal
 import time
 
 import pytest
+import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mnistsite.embedded_redis import EmbeddedRedis
@@ -23,7 +24,13 @@ def own_redis(settings, tmp_path):
 
 def restart(server, crash=False):
     if crash:
-        time.sleep(1.5)  # appendfsync everysec: what was written a second ago is on disk
+        # Killing the process loses only what Redis has not yet written to its append-only file
+        # (the kernel keeps what was written); wait until its AOF buffer is empty.
+        client = redis.Redis.from_url(server.url)
+        deadline = time.monotonic() + 10
+        while client.info("persistence")["aof_buffer_length"] != 0:
+            assert time.monotonic() < deadline, "Redis never flushed its append-only file"
+            time.sleep(0.01)
         server.process.send_signal(signal.SIGKILL)
         server.process.wait(10)
     else:

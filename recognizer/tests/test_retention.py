@@ -4,7 +4,7 @@ import time
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.core.management import call_command
+from django.core.management import call_command, execute_from_command_line
 
 from recognizer import history, retention, storage
 
@@ -80,6 +80,6 @@ def test_the_management_command_fails_cleanly_without_redis(settings, capsys):
     from mnistsite.embedded_redis import free_port
     settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
     with pytest.raises(SystemExit) as exit_info:
-        call_command("prune_history")
+        execute_from_command_line(["manage.py", "prune_history"])
     assert exit_info.value.code == 1
     assert "Redis is unreachable" in capsys.readouterr().err

@@ -5,7 +5,7 @@ from datetime import datetime, timedelta, timezone
 
 import django_rq
 import pytest
-from django.core.management import call_command
+from django.core.management import execute_from_command_line
 from rq import Worker
 from rq.utils import utcformat
 
@@ -14,8 +14,9 @@ from recognizer.health import HEARTBEAT_MAX_AGE
 
 
 def health(capsys, *args):
+    """(exit code, output) as the probe sees them: the command run from its command line."""
     try:
-        call_command("worker_health", *args)
+        execute_from_command_line(["manage.py", "worker_health", *args])
         code = 0
     except SystemExit as exc:
         code = exc.code

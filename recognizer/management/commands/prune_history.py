@@ -1,8 +1,6 @@
 """`manage.py prune_history`: apply the retention limits now, end orphaned records, and remove
 stored files that no record points at."""
-import sys
-
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import ConnectionError
 
 from recognizer import reconcile, retention, strays
@@ -18,7 +16,6 @@ class Command(BaseCommand):
             removed = retention.prune()
             stray = strays.remove()
         except ConnectionError as exc:
-            self.stderr.write(f"Redis is unreachable: {exc}")
-            sys.exit(1)
+            raise CommandError(f"Redis is unreachable: {exc}") from None
         self.stdout.write(f"Removed {removed} record(s); ended {ended} orphaned record(s); "
                           f"removed {stray} stored file(s) with no record.")

@@ -1,9 +1,7 @@
 """`manage.py worker_health`: exit 0 when this host's RQ worker sent a heartbeat recently, 1 if
 not; the worker container's liveness probe (a hung worker stops beating). A Redis outage is
 not the worker's fault and does not fail the check."""
-import sys
-
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from redis.exceptions import ConnectionError, TimeoutError
 
 from recognizer.health import HEARTBEAT_MAX_AGE, worker_status
@@ -26,6 +24,5 @@ class Command(BaseCommand):
             self.stderr.write(f"Redis is unreachable ({exc}); the heartbeat cannot be checked.")
             return
         if not healthy:
-            self.stderr.write(message)
-            sys.exit(1)
+            raise CommandError(message)
         self.stdout.write(message)
