@@ -291,7 +291,12 @@ else:
 # by submit.py). The job's pictures are dropped as soon as it ends, whatever these say (jobs.py).
 JOB_RESULT_TTL = envint("JOB_RESULT_TTL", 600)
 JOB_FAILURE_TTL = envint("JOB_FAILURE_TTL", 7 * 86400)
-RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
+# Heat maps (ml/explain.py) are drawn by jobs on this queue, after the answers are recorded.
+# Workers listen on "default" first and on this one second (`rqworker default explain`), so a
+# heat map is drawn only while no upload waits.
+EXPLAIN_QUEUE = os.environ.get("EXPLAIN_QUEUE", "explain")
+RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT},
+             EXPLAIN_QUEUE: {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
 # Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
 RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True

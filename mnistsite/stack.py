@@ -39,7 +39,9 @@ def prepare_environment():
 
 
 def worker_command(verbosity="1"):
-    return [PYTHON, "manage.py", "rqworker", "default", "-v", verbosity]
+    # Uploads first; heat maps (settings.EXPLAIN_QUEUE) only while no upload waits.
+    return [PYTHON, "manage.py", "rqworker", "default", os.environ.get("EXPLAIN_QUEUE") or "explain",
+            "-v", verbosity]
 
 
 def web_command(host, port, env):

@@ -227,6 +227,16 @@ def image(prediction_id, kind):
     return connection().get(_key("rec", prediction_id, kind))
 
 
+def images(ids, kind):
+    """The stored `kind` PNG of each record in `ids` (None where there is none), in one round trip."""
+    if kind not in ("thumb", "input", "explain"):
+        raise ValueError(kind)
+    ids = list(ids)
+    keys = [_key("rec", i, kind) for i in ids if valid_id(i)]
+    found = iter(connection().mget(keys) if keys else [])
+    return [next(found) if valid_id(i) else None for i in ids]
+
+
 def _index_key(digit=None, status=None):
     if digit is not None:
         return _key("digit", digit)

@@ -46,3 +46,17 @@ def input_png(inputs) -> bytes:
         x = np.zeros((1, 28, 28), np.float32)
     strip = x.transpose(1, 0, 2).reshape(28, -1)  # side by side, without a Python loop
     return _png(Image.fromarray((np.clip(strip, 0, 1) * 255 + 0.5).astype(np.uint8), "L"))
+
+
+def input_pixels(png) -> np.ndarray:
+    """The 28x28 pictures (N, 28, 28) float32 in [0, 1] back from an input_png strip.
+
+    Heat maps are drawn later, by another job (tasks.explain_predictions), from this stored strip:
+    the job then carries only record ids. The strip holds the inputs to 1/255, well within what
+    occlusion's squares of eight pixels can tell apart.
+    """
+    with Image.open(io.BytesIO(png)) as img:
+        strip = np.asarray(img.convert("L"), np.float32) / 255.0
+    if strip.shape[0] != 28 or strip.shape[1] % 28:
+        raise ValueError(f"not a strip of 28x28 inputs: {strip.shape[1]}x{strip.shape[0]} pixels")
+    return strip.reshape(28, -1, 28).transpose(1, 0, 2).copy()

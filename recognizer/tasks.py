@@ -2,7 +2,9 @@
 import logging
 import time
 
+import django_rq
 import numpy as np
+from django.conf import settings
 
 from ml.decode import ImageRejected
 from ml.explain import heat_png, occlusion
@@ -13,7 +15,7 @@ from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
 from . import history, jobs, metrics, retention
-from .images import input_png, thumbnail_png
+from .images import input_pixels, input_png, thumbnail_png
 from .messages import INTERNAL_ERROR, TIMED_OUT, WORKER_STOPPED, code_of
 from .reconcile import PENDING, failure_message
 
@@ -29,8 +31,9 @@ def recognise_batch(prediction_ids, images, crops=None):
     """Recognise several pictures with one model call and record each answer.
 
     `crops` holds one box per picture, or None: fractions (x0, y0, x1, y1) of the upright picture.
-    The records change state in one Redis round trip per step, whatever the batch holds; the
-    answers are recorded before the heat maps are made, so nobody waits for an explanation.
+    The records change state in one Redis round trip per step, whatever the batch holds. The
+    heat maps are not made here: a job on the lower-priority explain queue, written in the same
+    round trip as the answers, draws them when no upload is waiting (explain_predictions).
     """
     pipe = history.connection().pipeline(transaction=False)
     for prediction_id in prediction_ids:
@@ -52,11 +55,13 @@ def recognise_batch(prediction_ids, images, crops=None):
             raise
     per_image_ms = (time.perf_counter() - started) * 1000 / max(len(images), 1)
     summary = {}
-    pipe = history.connection().pipeline(transaction=False)
+    # A transaction (RQ enqueues only on one): the answers and their heat maps' job, together.
+    pipe = history.transaction()
     for prediction_id, data, result in zip(prediction_ids, images, results):
         summary[prediction_id] = _record(prediction_id, data, result, per_image_ms, pipe)
+    _enqueue_explain([i for i, r in zip(prediction_ids, results) if not isinstance(r, (ImageRejected, _Broken))],
+                     pipe)
     pipe.execute()
-    _explain([(i, r) for i, r in zip(prediction_ids, results) if not isinstance(r, (ImageRejected, _Broken))])
     metrics.observe_job(time.perf_counter() - started, summary.values())
     broken = [r.error for r in results if isinstance(r, _Broken)]
     if broken:
@@ -82,22 +87,49 @@ def _one_by_one(images, crops):
     return results
 
 
-def _explain(finished):
-    """Store a heat map with each finished record: one model call for the whole job."""
-    if not finished:
+def _enqueue_explain(prediction_ids, pipe):
+    """Queue the heat maps of the finished records on `pipe`, the answers' own round trip."""
+    if not prediction_ids:
         return
+    # Only ids: the job reads the inputs back from the records. No failure callback: a heat map
+    # that cannot be drawn is missing, and the answer stays as it was recorded.
     try:
-        inputs = np.concatenate([r.inputs.reshape(-1, 28, 28) for _, r in finished])
-        heat = occlusion(get_predictor().predict, inputs, [a.digit for _, r in finished for a in r.answers])
-        pipe = history.connection().pipeline(transaction=False)
-        at = 0
-        for prediction_id, result in finished:
-            n = len(result.inputs)
-            history.set_explain(prediction_id, heat_png(result.inputs, heat[at:at + n]), pipeline=pipe)
-            at += n
-        pipe.execute()
-    except Exception:  # the answers are recorded; a heat map is a nicety
-        log.exception("Could not make the heat maps of %s", [i for i, _ in finished])
+        django_rq.get_queue(settings.EXPLAIN_QUEUE).enqueue(
+            "recognizer.tasks.explain_predictions", prediction_ids, pipeline=pipe,
+            result_ttl=0, failure_ttl=settings.JOB_FAILURE_TTL)
+    except Exception:  # the answers on the same pipeline are what counts
+        log.exception("Could not queue the heat maps of %s", prediction_ids)
+
+
+def explain_predictions(prediction_ids):
+    """Draw and store the heat map of each finished record: one model call for them all."""
+    finished = []
+    records = {r["id"]: r for r in history.get_many(prediction_ids)}
+    for prediction_id, png in zip(prediction_ids, history.images(prediction_ids, "input")):
+        record = records.get(prediction_id)
+        if record is None or record["status"] != "finished" or not png:
+            continue  # deleted or pruned meanwhile
+        digits = [d["digit"] for d in record["digits"] or []]
+        try:
+            inputs = input_pixels(png)
+        except Exception:  # one unreadable strip must not cost the others their heat maps
+            log.exception("Could not read the input of %s", prediction_id)
+            continue
+        if len(inputs) != len(digits):
+            log.error("Input of %s holds %d digits, its answer %d", prediction_id, len(inputs), len(digits))
+            continue
+        finished.append((prediction_id, inputs, digits))
+    if not finished:
+        return 0
+    inputs = np.concatenate([x for _, x, _ in finished])
+    heat = occlusion(get_predictor().predict, inputs, [d for _, _, digits in finished for d in digits])
+    pipe = history.connection().pipeline(transaction=False)
+    at = 0
+    for prediction_id, x, _ in finished:
+        history.set_explain(prediction_id, heat_png(x, heat[at:at + len(x)]), pipeline=pipe)
+        at += len(x)
+    pipe.execute()
+    return len(finished)
 
 
 def _record(prediction_id, data, result, duration_ms, pipe):

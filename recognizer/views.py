@@ -65,8 +65,9 @@ def result(request, prediction_id):
     })
 
 
-# The worker draws a heat map just after it records the answer (tasks._explain): a page opened
-# the moment the answer is in waits this long for it rather than leave it out.
+# A worker draws the heat map after it records the answer, when no upload waits
+# (tasks.explain_predictions): a page opened the moment the answer is in waits this long for it
+# rather than leave it out.
 EXPLAIN_WAIT_SECONDS = 2.0
 
 

@@ -53,8 +53,10 @@ def digit_images(mnist_test):
 @pytest.fixture
 def run_worker():
     """Run every queued job to completion in a real burst worker (the model loads once)."""
+    from django.conf import settings
+
     def run():
-        worker = django_rq.get_worker("default")
+        worker = django_rq.get_worker("default", settings.EXPLAIN_QUEUE)  # uploads, then heat maps
         worker.work(burst=True)
         return worker
     return run

@@ -83,7 +83,7 @@ def test_compose_has_web_scalable_workers_and_persistent_redis():
     web, worker, redis = services["web"], services["worker"], services["redis"]
     # Scalable with --scale worker=N: nothing that must be unique per container.
     assert "ports" not in worker and "container_name" not in worker
-    assert worker["command"][-2:] == ["rqworker", "default"]
+    assert worker["command"][-3:] == ["rqworker", "default", settings.EXPLAIN_QUEUE]  # uploads first
     assert web["environment"] == worker["environment"]
     assert web["environment"]["REDIS_URL"] == "redis://:${REDIS_PASSWORD:-}@redis:6379/0"
     assert redis["command"][-2:] == ["--requirepass", "${REDIS_PASSWORD:-}"]
@@ -179,7 +179,7 @@ def test_workers_get_memory_a_grace_period_and_a_heartbeat_check(manifests):
     spec = pod_spec(manifests[("Deployment", "digits-worker")])
     assert spec["terminationGracePeriodSeconds"] >= 75
     [worker] = spec["containers"]
-    assert worker["command"][-2:] == ["rqworker", "default"]
+    assert worker["command"][-3:] == ["rqworker", "default", settings.EXPLAIN_QUEUE]  # uploads first
     assert worker["resources"]["requests"]["memory"] == worker["resources"]["limits"]["memory"] == "700Mi"
     for probe in ("livenessProbe", "startupProbe"):
         assert worker[probe]["exec"]["command"] == ["python", "manage.py", "worker_health"]

@@ -20,7 +20,7 @@ def spawn_worker(log, *extra_args, env=None, timeout=90):
     before = _names()
     with open(log, "w") as out:
         process = subprocess.Popen(
-            [sys.executable, "manage.py", "rqworker", "default", *extra_args],
+            [sys.executable, "manage.py", "rqworker", "default", settings.EXPLAIN_QUEUE, *extra_args],
             cwd=settings.BASE_DIR, env={**os.environ, **(env or {})},
             stdout=out, stderr=subprocess.STDOUT,
         )
