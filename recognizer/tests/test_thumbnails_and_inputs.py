@@ -4,7 +4,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from recognizer.images import THUMB_SIZE, input_png, thumbnail_png
+from recognizer.images import THUMB_SIZE, input_pixels, input_png, thumbnail_png
 
 
 def _encode(img, fmt, **options):
@@ -46,3 +46,12 @@ def test_the_inputs_lie_side_by_side_with_their_pixel_values():
     assert img.mode == "L" and pixels.shape == (28, 84)
     for k in range(3):
         np.testing.assert_array_equal(pixels[:, 28 * k:28 * (k + 1)], np.round(inputs[k, ..., 0] * 255))
+
+
+def test_the_stored_inputs_read_back_as_the_model_saw_them():
+    # The heat maps' job works from the stored strip, not from the recognition's own arrays.
+    rng = np.random.default_rng(1)
+    inputs = rng.random((4, 28, 28), dtype=np.float32)
+    back = input_pixels(input_png(inputs))
+    assert back.shape == (4, 28, 28) and back.dtype == np.float32
+    np.testing.assert_allclose(back, inputs, atol=0.5 / 255 + 1e-6)
