@@ -114,3 +114,16 @@ def open_page(browser, live_server, transactional_db):
         context.close()
     for page in pages:
         assert page.errors == [], page.errors
+
+
+def draw_stroke(page, points):
+    """One pen stroke on the draw pad through `points` (fractions of its width and height)."""
+    page.locator("#draw-pad").scroll_into_view_if_needed()
+    box = page.locator("#draw-pad").bounding_box()
+    at = [(box["x"] + box["width"] * x, box["y"] + box["height"] * y) for x, y in points]
+    page.mouse.move(*at[0])
+    page.mouse.down()
+    for (x0, y0), (x1, y1) in zip(at, at[1:]):
+        for step in range(1, 11):
+            page.mouse.move(x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
+    page.mouse.up()

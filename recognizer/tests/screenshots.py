@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+from .browser import browser, draw_stroke, open_page, worker_process  # noqa: F401  (fixtures)
 
 OUT = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
 PASSWORD = "a-long-test-password-1"
@@ -28,16 +28,6 @@ def _strip(mnist_test, digits, gap=6):
     return out.getvalue()
 
 
-def _stroke(page, points):
-    page.locator("#draw-pad").scroll_into_view_if_needed()
-    box = page.locator("#draw-pad").bounding_box()
-    at = [(box["x"] + box["width"] * x, box["y"] + box["height"] * y) for x, y in points]
-    page.mouse.move(*at[0])
-    page.mouse.down()
-    for (x0, y0), (x1, y1) in zip(at, at[1:]):
-        for step in range(1, 11):
-            page.mouse.move(x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
-    page.mouse.up()
 
 
 def _files(tmp_path, named):
@@ -54,7 +44,7 @@ def _upload_page(page, tmp_path, digit_images, mnist_test):
         "notes.png": b"shopping list: milk, eggs", "nine.png": digit_images[9]}))
     page.click("#upload-submit")
     page.locator(".card.status-finished").nth(2).wait_for()
-    _stroke(page, [(0.3, 0.2), (0.7, 0.2), (0.45, 0.85)])
+    draw_stroke(page, [(0.3, 0.2), (0.7, 0.2), (0.45, 0.85)])
     page.wait_for_function("() => document.getElementById('live-answer').dataset.state === 'finished'")
     page.evaluate("window.scrollTo(0, 0)")
 
@@ -100,7 +90,7 @@ def test_screenshots(open_page, worker_process, digit_images, mnist_test, tmp_pa
     page.wait_for_function("() => document.getElementById('heat-map').complete")
     page.screenshot(path=str(OUT / "result-number-phone.png"), full_page=True)
     page = phone.open("/")
-    _stroke(page, [(0.5, 0.15), (0.5, 0.85)])
+    draw_stroke(page, [(0.5, 0.15), (0.5, 0.85)])
     page.wait_for_function("() => document.getElementById('live-answer').dataset.state === 'finished'")
     page.evaluate("window.scrollTo(0, 0)")
     page.screenshot(path=str(OUT / "upload-phone.png"), full_page=True)

@@ -5,20 +5,11 @@ import pytest
 
 from recognizer import history
 
-from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+from .browser import browser, draw_stroke, open_page, worker_process  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.slow
 
 
-def _stroke(page, points):
-    box = page.locator("#draw-pad").bounding_box()
-    at = [(box["x"] + box["width"] * x, box["y"] + box["height"] * y) for x, y in points]
-    page.mouse.move(*at[0])
-    page.mouse.down()
-    for (x0, y0), (x1, y1) in zip(at, at[1:]):
-        for step in range(1, 11):
-            page.mouse.move(x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
-    page.mouse.up()
 
 
 def _live_digit(page):
@@ -36,14 +27,14 @@ def test_live_guesses_follow_the_strokes(open_page, worker_process):
     browser_page = open_page()
     page = browser_page.open("/")
     # A vertical stroke: a one.
-    _stroke(page, [(0.55, 0.15), (0.5, 0.85)])
+    draw_stroke(page, [(0.55, 0.15), (0.5, 0.85)])
     _wait_for_guess(page, "1")
     probabilities = _live_digit(page)
     assert len(probabilities) == 10 and abs(sum(probabilities) - 1) < 0.01
     assert max(range(10), key=probabilities.__getitem__) == 1
     assert page.locator("#live-probs li.top .k").inner_text() == "1"
     # A bar across the top turns it into a seven; the guess follows.
-    _stroke(page, [(0.2, 0.15), (0.55, 0.15)])
+    draw_stroke(page, [(0.2, 0.15), (0.55, 0.15)])
     _wait_for_guess(page, "7")
     assert max(range(10), key=_live_digit(page).__getitem__) == 7
     assert history.counts()["total"] == 0  # live guesses are not history
@@ -66,7 +57,7 @@ def test_on_a_phone_the_answer_comes_into_view(open_page, worker_process):
     browser_page = open_page(width=375, height=700)
     page = browser_page.open("/")
     page.locator("#draw-pad").scroll_into_view_if_needed()
-    _stroke(page, [(0.5, 0.15), (0.5, 0.85)])
+    draw_stroke(page, [(0.5, 0.15), (0.5, 0.85)])
     page.click("#draw-recognise")
     card = page.locator(".card.status-finished")
     card.wait_for()
