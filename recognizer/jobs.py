@@ -6,15 +6,11 @@ left in Redis would only take memory and outlive a delete. So a job's pictures a
 its arguments when it ends (by the worker, the failure callback and reconciliation), and
 deleting or pruning a record deletes its job.
 """
-import logging
-
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, FinishedJobRegistry
 
 from . import history
-
-log = logging.getLogger(__name__)
 
 ENDED = (JobStatus.FINISHED, JobStatus.FAILED, JobStatus.STOPPED, JobStatus.CANCELED)
 # Rewrites a job's arguments only while the job exists: a job deleted meanwhile must not come

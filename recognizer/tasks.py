@@ -14,7 +14,7 @@ from ml.recognise import recognise_many
 from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
-from . import history, jobs, metrics, retention
+from . import history, jobs, metrics
 from .images import input_pixels, input_png, thumbnail_png
 from .messages import INTERNAL_ERROR, TIMED_OUT, WORKER_STOPPED, code_of
 from .reconcile import PENDING, failure_message
@@ -207,8 +207,3 @@ def job_failed(job, connection, exc_type, exc_value, traceback):
             ended += history.mark_failed(prediction_id, message, code=code_of(message))
     if ended:
         metrics.count_failures(code_of(message), ended)
-
-
-def apply_retention():
-    """Delete history beyond HISTORY_MAX_RECORDS / HISTORY_MAX_AGE_DAYS, with stored files."""
-    return retention.prune()
