@@ -295,8 +295,14 @@ JOB_FAILURE_TTL = envint("JOB_FAILURE_TTL", 7 * 86400)
 # Workers listen on "default" first and on this one second (`rqworker default explain`), so a
 # heat map is drawn only while no upload waits.
 EXPLAIN_QUEUE = os.environ.get("EXPLAIN_QUEUE", "explain")
-RQ_QUEUES = {"default": {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT},
-             EXPLAIN_QUEUE: {**_redis, "DEFAULT_TIMEOUT": JOB_TIMEOUT}}
+
+
+def rq_queues(connection, timeout=JOB_TIMEOUT):
+    """django-rq's RQ_QUEUES for one Redis: the uploads' queue and the heat maps' queue."""
+    return {name: {**connection, "DEFAULT_TIMEOUT": timeout} for name in ("default", EXPLAIN_QUEUE)}
+
+
+RQ_QUEUES = rq_queues(_redis)
 # Records live in Redis, not in the database, so jobs are enqueued at once, not on a DB commit.
 RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True

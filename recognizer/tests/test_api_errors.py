@@ -5,6 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from mnistsite.embedded_redis import free_port
+from mnistsite.settings import rq_queues
 from recognizer import history
 
 
@@ -77,7 +78,7 @@ def test_it_answers_404_for_an_unknown_id(client):
 
 
 def test_it_answers_503_when_redis_is_unreachable(client, settings, digit_images):
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.RQ_QUEUES = rq_queues({"URL": f"redis://127.0.0.1:{free_port()}/0"})
     assert "unreachable" in assert_error(client.get("/api/predictions"), 503)
     assert_error(post(client, SimpleUploadedFile("seven.png", digit_images[7])), 503)
     page = client.get("/history/")

@@ -6,14 +6,14 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mnistsite.embedded_redis import EmbeddedRedis
-from mnistsite.settings import rq_connection
+from mnistsite.settings import rq_connection, rq_queues
 from recognizer import history, storage
 
 
 @pytest.fixture
 def own_redis(settings, tmp_path):
     server = EmbeddedRedis(tmp_path / "redis", persist=False)
-    settings.RQ_QUEUES = {"default": {**rq_connection(server.start()), "DEFAULT_TIMEOUT": 60}}
+    settings.RQ_QUEUES = rq_queues(rq_connection(server.start()), timeout=60)
     yield server
     server.stop()
 

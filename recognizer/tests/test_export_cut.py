@@ -6,7 +6,7 @@ import pytest
 from django.http import StreamingHttpResponse
 
 from mnistsite.embedded_redis import EmbeddedRedis
-from mnistsite.settings import rq_connection
+from mnistsite.settings import rq_connection, rq_queues
 from recognizer import export
 
 from .records import make_record
@@ -15,7 +15,7 @@ from .records import make_record
 @pytest.fixture
 def own_redis(settings, tmp_path):
     server = EmbeddedRedis(tmp_path / "redis", persist=False)
-    settings.RQ_QUEUES = {"default": {**rq_connection(server.start()), "DEFAULT_TIMEOUT": 60}}
+    settings.RQ_QUEUES = rq_queues(rq_connection(server.start()), timeout=60)
     settings.PUBLIC_HISTORY = True
     yield server
     server.stop()

@@ -8,7 +8,7 @@ import redis
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mnistsite.embedded_redis import EmbeddedRedis
-from mnistsite.settings import rq_connection
+from mnistsite.settings import rq_connection, rq_queues
 from recognizer import history
 
 
@@ -17,7 +17,7 @@ def own_redis(settings, tmp_path):
     """A persistent Redis of this test's own, reached through the production pool settings."""
     server = EmbeddedRedis(tmp_path / "redis", persist=True)
     url = server.start()
-    settings.RQ_QUEUES = {"default": {**rq_connection(url), "DEFAULT_TIMEOUT": 60}}
+    settings.RQ_QUEUES = rq_queues(rq_connection(url), timeout=60)
     yield server
     server.stop()
 

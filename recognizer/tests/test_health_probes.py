@@ -3,11 +3,12 @@
 import pytest
 
 from mnistsite.embedded_redis import free_port
+from mnistsite.settings import rq_queues
 
 
 @pytest.fixture
 def redis_down(settings):
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.RQ_QUEUES = rq_queues({"URL": f"redis://127.0.0.1:{free_port()}/0"})
 
 
 def test_all_probes_pass_while_redis_answers(client):

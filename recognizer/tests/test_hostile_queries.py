@@ -8,6 +8,7 @@ from django.test import Client
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
 from mnistsite.embedded_redis import free_port
+from mnistsite.settings import rq_queues
 
 from .records import make_record
 from .visitors import become_visitor
@@ -70,7 +71,7 @@ def test_unknown_api_addresses_answer_404_in_json(client):
 
 
 def test_healthz_answers_503_in_json_when_redis_is_away(client, settings):
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.RQ_QUEUES = rq_queues({"URL": f"redis://127.0.0.1:{free_port()}/0"})
     for path in ("/healthz", "/api/predictions"):
         response = client.get(path)
         assert response.status_code == 503

@@ -6,6 +6,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command, execute_from_command_line
 
+from mnistsite.settings import rq_queues
+
 from recognizer import history, retention, storage
 
 
@@ -78,7 +80,7 @@ def test_the_management_command_prunes(client, digit_images, settings, capsys):
 
 def test_the_management_command_fails_cleanly_without_redis(settings, capsys):
     from mnistsite.embedded_redis import free_port
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.RQ_QUEUES = rq_queues({"URL": f"redis://127.0.0.1:{free_port()}/0"})
     with pytest.raises(SystemExit) as exit_info:
         execute_from_command_line(["manage.py", "prune_history"])
     assert exit_info.value.code == 1

@@ -10,6 +10,7 @@ from rq import Worker
 from rq.utils import utcformat
 
 from mnistsite.embedded_redis import free_port
+from mnistsite.settings import rq_queues
 from recognizer.health import HEARTBEAT_MAX_AGE
 
 
@@ -47,6 +48,6 @@ def test_a_worker_on_another_host_does_not_count(start_worker, capsys):
 
 
 def test_a_redis_outage_is_not_the_workers_fault(settings, capsys):
-    settings.RQ_QUEUES = {"default": {"URL": f"redis://127.0.0.1:{free_port()}/0"}}
+    settings.RQ_QUEUES = rq_queues({"URL": f"redis://127.0.0.1:{free_port()}/0"})
     code, text = health(capsys)
     assert code == 0 and "Redis is unreachable" in text

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mnistsite.embedded_redis import executable, free_port
 from mnistsite.processes import stop_all
-from mnistsite.settings import rq_sentinel
+from mnistsite.settings import rq_queues, rq_sentinel
 
 from .stack import wait_for
 
@@ -51,8 +51,7 @@ def sentinel_setup(tmp_path, settings):
                                 stdin=subprocess.DEVNULL)
     wait_for(lambda: _answers(redis.Redis(port=sentinel_port)), 30, "sentinel did not start")
     sentinels = [f"127.0.0.1:{sentinel_port}"]
-    settings.RQ_QUEUES = {"default": {**rq_sentinel(sentinels, MASTER, "redis://127.0.0.1:6379/0"),
-                                      "DEFAULT_TIMEOUT": 60}}
+    settings.RQ_QUEUES = rq_queues(rq_sentinel(sentinels, MASTER, "redis://127.0.0.1:6379/0"), timeout=60)
     yield {"master": master, "replica_port": replica_port, "sentinel_port": sentinel_port,
            "env": {"REDIS_SENTINELS": ",".join(sentinels), "REDIS_SENTINEL_MASTER": MASTER, "REDIS_URL": ""}}
     stop_all([sentinel, replica, master], timeout=10)

@@ -5,7 +5,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mnistsite.embedded_redis import EmbeddedRedis
-from mnistsite.settings import rq_connection
+from mnistsite.settings import rq_connection, rq_queues
 from recognizer import history, messages
 
 from .stack import wait_for
@@ -17,7 +17,7 @@ def own_redis(settings, tmp_path):
     """A persistent Redis of this test's own, that the test may kill."""
     server = EmbeddedRedis(tmp_path / "redis", persist=True)
     server.start()
-    settings.RQ_QUEUES = {"default": {**rq_connection(server.url), "DEFAULT_TIMEOUT": 60}}
+    settings.RQ_QUEUES = rq_queues(rq_connection(server.url), timeout=60)
     yield server
     server.stop()
 
