@@ -4,8 +4,8 @@ import socket
 from datetime import datetime, timedelta, timezone
 
 import django_rq
-import pytest
-from django.core.management import execute_from_command_line
+from django.core.management import call_command
+from django.core.management.base import CommandError
 from rq import Worker
 from rq.utils import utcformat
 
@@ -15,14 +15,14 @@ from recognizer.health import HEARTBEAT_MAX_AGE
 
 
 def health(capsys, *args):
-    """(exit code, output) as the probe sees them: the command run from its command line."""
+    """(exit code, output) as the probe sees them: a CommandError exits with its return code."""
     try:
-        execute_from_command_line(["manage.py", "worker_health", *args])
-        code = 0
-    except SystemExit as exc:
-        code = exc.code
+        call_command("worker_health", *args)
+        code, error = 0, ""
+    except CommandError as exc:
+        code, error = exc.returncode, str(exc)
     captured = capsys.readouterr()
-    return code, captured.out + captured.err
+    return code, captured.out + captured.err + error
 
 
 def test_it_follows_the_heartbeat_of_this_hosts_worker(start_worker, capsys):
