@@ -3,8 +3,8 @@
 A printed line is long, straight and thin; a stroke is none of these for long. Lines are found by
 opening the ink mask with long thin segments (a few angles either side of level, for pages that
 are not quite straight), kept only when they run across most of the page, and taken out. Where a
-stroke crossed a line, the gap left is as wide as the line; it is closed again across the line's
-direction, inside the line only, so a digit is not cut in two.
+stroke crosses a line, it runs on beyond the line on both sides, further than the line is thick;
+those pixels stay, so a digit is not cut in two.
 """
 import cv2
 import numpy as np
@@ -14,6 +14,8 @@ ANGLES = (-3.0, -1.5, 0.0, 1.5, 3.0)
 MIN_SPAN = 0.6
 # ... and is at most this thick, as a share of the page's short side.
 MAX_THICK = 0.025
+# Ink this much stronger than a page's lines is writing lying on a line.
+LINE_DARKER = 1.35
 
 
 def _segment(length, angle):
@@ -54,31 +56,50 @@ def _lines_one_way(mask, span):
     return (found & long_[labels]).astype(np.uint8)
 
 
-def remove_lines(mask):
-    """(mask without printed lines, mask of the lines taken out); both bool, same shape as `mask`."""
+def find_lines(mask):
+    """(horizontal, vertical, thickness): the printed lines of a bool mask, as uint8 masks."""
     m = mask.astype(np.uint8)
     h, w = m.shape
     horizontal = _lines_one_way(m, MIN_SPAN * w)
-    vertical = _lines_one_way(np.ascontiguousarray(m.T), MIN_SPAN * h).T
-    lines = (horizontal | vertical).astype(bool)
-    if not lines.any():
-        return mask, lines
-    # Take the lines out with their anti-aliased rim.
-    wide = cv2.dilate(lines.astype(np.uint8), np.ones((3, 3), np.uint8)).astype(bool)
-    rest = (mask & ~wide).astype(np.uint8)
-    thick = _thickness(lines)
-    # Bridge the gaps strokes leave where they crossed a line: across the line only, inside it only.
-    span = thick + 5
-    bridge = np.zeros_like(rest)
-    if horizontal.any():
-        bridge |= cv2.morphologyEx(rest, cv2.MORPH_CLOSE, np.ones((span, 1), np.uint8))
-    if vertical.any():
-        bridge |= cv2.morphologyEx(rest, cv2.MORPH_CLOSE, np.ones((1, span), np.uint8))
-    repaired = rest.astype(bool) | (bridge.astype(bool) & wide & mask)
-    return repaired, lines
-
-
-def _thickness(lines):
-    d = cv2.distanceTransform(lines.astype(np.uint8), cv2.DIST_L2, 3)
+    vertical = np.ascontiguousarray(_lines_one_way(np.ascontiguousarray(m.T), MIN_SPAN * h).T)
+    both = horizontal | vertical
+    if not both.any():
+        return horizontal, vertical, 0
+    d = cv2.distanceTransform(both, cv2.DIST_L2, 3)
     vals = d[d > 0]
-    return int(np.ceil(2 * np.percentile(vals, 95))) if vals.size else 1
+    return horizontal, vertical, int(np.ceil(2 * np.percentile(vals, 75)))
+
+
+def erase_lines(mask, horizontal, vertical, thickness, ink=None):
+    """`mask` without the lines, keeping every pixel where a stroke crosses or covers one.
+
+    A stroke that crosses a horizontal line runs on above and below it, further than the line is
+    thick; a line's own pixels do not. So only pixels whose run across the line is short go, and,
+    given `ink`, only those no darker than the lines themselves: printed lines are pale beside
+    a pen, so a stroke lying along a line stays.
+    """
+    if thickness == 0:
+        return mask
+    m = mask.astype(np.uint8)
+    run = thickness + 3
+    crossing_h = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((run, 1), np.uint8))
+    crossing_v = cv2.morphologyEx(m, cv2.MORPH_OPEN, np.ones((1, run), np.uint8))
+    # With the lines' anti-aliased rim.
+    rim = np.ones((3, 3), np.uint8)
+    h_wide = cv2.dilate(horizontal, rim)
+    v_wide = cv2.dilate(vertical, rim)
+    gone = ((h_wide & (1 - crossing_h)) | (v_wide & (1 - crossing_v)) | (h_wide & v_wide)).astype(bool)
+    if ink is not None:
+        # Each line against its own shade: a red margin line is darker than a pale grid.
+        n, labels = cv2.connectedComponents((horizontal | vertical).astype(np.uint8), connectivity=8)
+        flat = labels.ravel()
+        level = np.bincount(flat, weights=ink.ravel(), minlength=n) / np.maximum(np.bincount(flat, minlength=n), 1)
+        near = cv2.dilate(labels.astype(np.float32), rim).astype(np.int32)
+        gone &= ink <= LINE_DARKER * level[near] + 0.05
+    return mask & ~gone
+
+
+def remove_lines(mask, found=None):
+    """(mask without printed lines, mask of the lines); `found` reuses find_lines() of another mask."""
+    horizontal, vertical, thickness = find_lines(mask) if found is None else found
+    return erase_lines(mask, horizontal, vertical, thickness), (horizontal | vertical).astype(bool)

@@ -41,6 +41,16 @@ def _sharp_edges(small):
     near = change(1)
     far = cv2.dilate(change(4), np.ones((3, 3), np.uint8))
     edges = (near >= SHARPNESS * far) & (far >= MIN_STEP) & (near >= 0.5 * MIN_STEP)
+    # Carry edges out to the picture's border, so that a sheet running off the frame stays
+    # apart from the table beside it.
+    b = 6
+    e8 = edges.astype(np.uint8)
+    down = cv2.dilate(e8, np.ones((2 * b + 1, 1), np.uint8)).astype(bool)
+    across = cv2.dilate(e8, np.ones((1, 2 * b + 1), np.uint8)).astype(bool)
+    edges[:b] |= down[:b]
+    edges[-b:] |= down[-b:]
+    edges[:, :b] |= across[:, :b]
+    edges[:, -b:] |= across[:, -b:]
     return edges
 
 
@@ -72,6 +82,8 @@ def find_page(g):
     s = SMALL / long_side
     sw, sh = max(1, round(w * s)), max(1, round(h * s))
     small = cv2.resize(g, (sw, sh), interpolation=cv2.INTER_AREA)
+    # Close thin dark marks first: ruled lines and pen strokes must not cut the sheet into strips.
+    small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8), borderType=cv2.BORDER_REPLICATE)
     edges = _sharp_edges(small)
     # Regions between sharp edges; the sheet is the largest bright one.
     edges = cv2.dilate(edges.astype(np.uint8), np.ones((3, 3), np.uint8))
@@ -95,7 +107,15 @@ def find_page(g):
     sheet = sheet.astype(bool)
     share = sheet.mean()
     outside = ~sheet
-    if share < 0.06 or outside.mean() < 0.02:
+    if share < 0.06 or outside.mean() < 0.003:
+        return None
+    # A sheet is mostly plain paper; a bright stroke (chalk, a light marker) is mostly edge.
+    if region.sum() < 0.75 * sheet.sum():
+        return None
+    # ... and has straight sides: a few corners (its own, and where the frame cuts it), where a
+    # fat chalk digit's outline is round.
+    corners = cv2.approxPolyDP(hull, 0.015 * cv2.arcLength(hull, True), True)
+    if len(corners) > 7:
         return None
     # The sheet's neighbourhood outside it must be darker: a table, not more paper.
     ring = cv2.dilate(sheet.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) & outside

@@ -11,7 +11,7 @@ from PIL import Image
 from scipy import ndimage
 
 from ml.decode import MAX_PIXELS, decode
-from ml.lines import remove_lines
+from ml.lines import erase_lines, find_lines
 from ml.page import find_page
 
 
@@ -45,6 +45,8 @@ MAX_DIGITS = 12
 MAX_MARKS = MAX_DIGITS
 # Long side of the coarse grid the paper's level is estimated on.
 COARSE = 96
+# Ink closer than this share of the picture's long side to a sheet's edge is the edge's shade.
+SHEET_MARGIN = 0.012
 # An outline whose grey changes by less than this share of its contrast per pixel is soft.
 SOFT_EDGE = 0.05
 
@@ -182,10 +184,12 @@ def _ink_map(g, page=None):
         ink = (g - bgu) / np.maximum(1.0 - bgu, 0.15)
         floor = max(5 * sigma / max(1 - level, 0.15), 0.08)
     if inner is not None:
-        # Only what lies on the sheet, a cell in from its edge.
-        inner = cv2.erode(inner.astype(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
-                          borderValue=1)
-        ink = ink * (cv2.resize(inner.astype(np.float32), (w, h), interpolation=cv2.INTER_LINEAR) > 0.5)
+        # Only what lies on the sheet, a little in from its edge: the edge's own shade and the
+        # table's last pixels are not ink.
+        r = max(2, round(SHEET_MARGIN * long_side))
+        on_sheet = cv2.erode(page.inside.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8),
+                             borderType=cv2.BORDER_CONSTANT, borderValue=1)
+        ink = ink * on_sheet
     return ink.astype(np.float32), inverted, floor, spread
 
 
@@ -237,22 +241,26 @@ def _group(comps, shape):
     h, w = shape
     if not comps:
         return [], 0
-    big = max(c["area"] for c in comps)
     keep, edges = [], []
     for c in comps:
         x0, y0, x1, y1 = c["box"]
         bw, bh = x1 - x0, y1 - y0
-        if c["area"] < max(3, 0.02 * big):
-            continue
         touches = x0 == 0 or y0 == 0 or x1 == w or y1 == h
         solid = c["area"] > 0.5 * bw * bh
         long_thin = (bw >= 0.75 * w and bh < 0.3 * h) or (bh >= 0.75 * h and bw < 0.3 * w)
-        if long_thin or (touches and solid and bw * bh > 0.25 * w * h):
+        # A sliver of table or page edge along the picture's border.
+        sliver = (((x0 == 0 or x1 == w) and bw < 0.04 * w and bh > 0.1 * h)
+                  or ((y0 == 0 or y1 == h) and bh < 0.04 * h and bw > 0.1 * w))
+        if long_thin or sliver or (touches and solid and bw * bh > 0.25 * w * h):
             # A line across the picture or a solid region running off it: the paper's edge,
             # the table beside it, a ruled line, a shadow, a frame.
             edges.append(c)
             continue
         keep.append(c)
+    # Specks are small beside the writing (not beside the table's edge).
+    big = max(c["area"] for c in (keep or edges))
+    keep = [c for c in keep if c["area"] >= max(3, 0.02 * big)]
+    edges = [c for c in edges if c["area"] >= max(3, 0.02 * big)]
     if not keep:
         keep = edges  # on a bare canvas, a bar drawn edge to edge is the digit itself
     keep.sort(key=lambda c: c["box"][0])
@@ -412,6 +420,9 @@ def normalise_digit(soft: np.ndarray, fix_stroke: bool = True) -> np.ndarray:
     return np.clip(out, 0, 1)
 
 
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+
+
 def _box_mapper(page, sx, sy):
     """Maps a box in the pixels read to a box in the full-size picture."""
     if page is None or not page.warped:
@@ -444,16 +455,25 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     empty.inverted = inverted
     empty.page = page is not None
     empty.uneven_light = spread
-    cand = ink[ink > floor]
-    if cand.size == 0:
+    low = ink > floor
+    if not low.any():
         return empty
+    found_lines = find_lines(low) if max(h, w) >= 300 else None
+    # The ink's full strength, from where digits are: not from printed lines, nor from the
+    # picture's border, where a sliver of table or a page's edge may lie.
+    core = low.copy()
+    b = max(1, int(0.03 * min(h, w)))
+    core[:b], core[-b:], core[:, :b], core[:, -b:] = False, False, False, False
+    if found_lines is not None and found_lines[2]:
+        core &= ~cv2.dilate(found_lines[0] | found_lines[1], np.ones((5, 5), np.uint8)).astype(bool)
+    cand = ink[core] if core.sum() >= 20 else ink[low]
     peak = float(np.percentile(cand, 98))
     if peak < 0.15:
         return empty
     thr = max(floor, 0.45 * peak)
     mask = ink > thr
-    if max(h, w) >= 300:
-        mask, _ = remove_lines(mask)
+    if found_lines is not None:
+        mask = erase_lines(mask, *found_lines, ink=ink)
     labels, comps = _components(mask)
     soft = _soft_components(labels, comps, g, ink)
     if soft:
@@ -475,7 +495,7 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
         p = 2
         X0, Y0, X1, Y1 = max(0, x0 - p), max(0, y0 - p), min(w, x1 + p), min(h, y1 + p)
         own = np.isin(labels[Y0:Y1, X0:X1], grp["labels"])
-        sel = cv2.dilate(own.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool)
+        sel = cv2.dilate(own.astype(np.uint8), _CROSS, iterations=2).astype(bool)
         # Scale so that the threshold used above sits at 0.5: normalise_digit cuts there.
         soft_ink = np.clip(0.5 * ink[Y0:Y1, X0:X1] * sel / thr, 0, 1)
         rendered = {}

@@ -1,4 +1,20 @@
-"""From uploaded bytes to an answer: preprocessing, one batched model call, and the result."""
+"""From uploaded bytes to an answer: preprocessing, one batched model call, and the result.
+
+An empty answer is an ImageRejected whose `code` says why; an unsure answer is a Recognition
+whose `hint` names the likely cause. The web turns codes into sentences in the person's
+language; str(exception) stays the English text. The codes:
+
+Reasons (ImageRejected.code, raised or returned instead of a Recognition):
+    no_digit         NO_DIGIT: nothing that looks like writing was found (NoDigitFound)
+    too_many_marks   TOO_MANY_MARKS: more than MAX_MARKS digit-like marks: a page of writing,
+                     not a number; the person should crop to the number (TooManyMarks)
+
+Hints (Recognition.hint, only on a low-confidence answer; None when no cause stands out):
+    too_small        HINT_TOO_SMALL: the digit is only a few pixels tall in the picture
+    page_edge        HINT_PAGE_EDGE: a digit lies at the edge of the page or the picture
+    shadow           HINT_SHADOW: the light across the page is very uneven
+    several_digits   HINT_SEVERAL_DIGITS: several marks were read as several digits
+"""
 import io
 from dataclasses import dataclass, field
 
@@ -6,7 +22,19 @@ import numpy as np
 from PIL import Image
 
 from ml.decode import ImageRejected
-from ml.preprocess import preprocess
+from ml.preprocess import MAX_MARKS, preprocess
+
+NO_DIGIT = "no_digit"
+TOO_MANY_MARKS = "too_many_marks"
+HINT_TOO_SMALL = "too_small"
+HINT_PAGE_EDGE = "page_edge"
+HINT_SHADOW = "shadow"
+HINT_SEVERAL_DIGITS = "several_digits"
+HINTS = (HINT_TOO_SMALL, HINT_PAGE_EDGE, HINT_SHADOW, HINT_SEVERAL_DIGITS)
+# A digit shorter than this (working pixels) has lost its shape before it reaches the model.
+SMALL_DIGIT = 20
+# Spread of the paper's level (0..1) above which the light is called uneven.
+UNEVEN_LIGHT = 0.25
 
 # Below this (the least sure digit's top probability) the answer is shown as a guess.
 LOW_CONFIDENCE = 0.80
@@ -33,6 +61,8 @@ class Recognition:
     inputs: np.ndarray
     inverted: bool = False
     size: tuple = field(default=(0, 0))
+    # Likely cause of an unsure answer (one of HINTS), or None.
+    hint: str = None
 
     @property
     def number(self) -> str:
@@ -52,8 +82,33 @@ class Recognition:
 
 
 class NoDigitFound(ImageRejected):
-    def __init__(self, message="No digit found in the picture", status=422, code="no_digit", **params):
+    """Nothing that looks like writing in the picture."""
+
+    def __init__(self, message="No digit found in the picture", status=422, code=NO_DIGIT, **params):
         super().__init__(message, status=status, code=code, **params)
+
+
+class TooManyMarks(ImageRejected):
+    """More digit-like marks than a number has: a page of writing, a form, a printed sheet."""
+
+    def __init__(self, marks, status=422):
+        super().__init__(f"Too many marks ({marks}) to read one number \u2014 crop to the number.",
+                         status=status, code=TOO_MANY_MARKS, marks=marks, limit=MAX_MARKS)
+
+
+def _hint(pre, answers, low_confidence):
+    """The likely cause of an unsure answer, from what preprocessing saw; None if none stands out."""
+    if not low_confidence:
+        return None
+    if pre.digit_height and pre.digit_height < SMALL_DIGIT:
+        return HINT_TOO_SMALL
+    if pre.near_edge:
+        return HINT_PAGE_EDGE
+    if pre.uneven_light > UNEVEN_LIGHT:
+        return HINT_SHADOW
+    if len(answers) > 1:
+        return HINT_SEVERAL_DIGITS
+    return None
 
 
 def _default_predictor():
@@ -77,6 +132,9 @@ def recognise_many(items, predictor=None, crops=None):
             pre = preprocess(data, crop=crop)
         except ImageRejected as exc:
             results.append(exc)
+            continue
+        if pre.marks > MAX_MARKS:
+            results.append(TooManyMarks(pre.marks))
             continue
         if not pre.found:
             results.append(NoDigitFound())
@@ -115,7 +173,9 @@ def recognise_many(items, predictor=None, crops=None):
         for row, box in zip(rows, boxes):
             d = int(np.argmax(row))
             answers.append(DigitAnswer(d, float(row[d]), [float(v) for v in row], tuple(box)))
-        results[index] = Recognition(answers, np.stack(inputs).astype(np.float32), pre.inverted, pre.size)
+        rec = Recognition(answers, np.stack(inputs).astype(np.float32), pre.inverted, pre.size)
+        rec.hint = _hint(pre, answers, rec.low_confidence)
+        results[index] = rec
     return results
 
 
