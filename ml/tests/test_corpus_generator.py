@@ -4,7 +4,7 @@ import io
 import numpy as np
 from PIL import Image
 
-from ml.corpus import CASES, FORMAT_VARIANTS, generate, naive_pre_pic
+from ml.corpus import CASE_IDS, FORMAT_VARIANTS, SPLITS, generate, naive_pre_pic
 
 
 def _digits():
@@ -15,11 +15,17 @@ def _digits():
 
 def test_it_draws_the_same_picture_for_the_same_case_and_index():
     x, y = _digits()
-    for case in CASES:
+    for case in CASE_IDS:
         a = generate(case, 0, x, y)
         b = generate(case, 0, x, y)
         assert a == b
         Image.open(io.BytesIO(a[0])).load()
+
+
+def test_it_draws_the_held_out_split_with_another_seed():
+    x, y = _digits()
+    assert SPLITS["tuning"] != SPLITS["heldout"]
+    assert generate("sheet_fills_frame", 0, x, y, "tuning") != generate("sheet_fills_frame", 0, x, y, "heldout")
 
 
 def test_it_writes_each_odd_format_it_names():
