@@ -105,19 +105,26 @@ def baselines_block():
 
 def corpus_block():
     c = load(ARTIFACTS / "corpus_results.json")
+    before_path = ARTIFACTS / "corpus_results_before.json"
+    before = {b["case"]: b for b in load(before_path)["cases"]} if before_path.exists() else {}
     rows = []
     for case in c["cases"]:
         label = f"*harder:* {case['label']}" if case.get("hard") else case["label"]
-        rows.append((label, case["n"], pct(case["ours"], 0), pct(case["naive"], 0)))
+        previous = pct(before[case["case"]]["ours"], 0) if case["case"] in before else ""
+        rows.append((label, case["n"], f"**{pct(case['ours'], 0)}**", previous, pct(case["naive"], 0)))
     o = c["overall"]
-    rows.append((f"**overall ({num(o['n'])})**", "", f"**{pct(o['ours'], 1)}**", f"**{pct(o['naive'], 1)}**"))
-    return table(("case", "pictures", "ours", "naive"), rows)
+    previous = pct(load(before_path)["overall"]["ours"], 1) if before else ""
+    rows.append((f"**overall ({num(o['n'])})**", num(o["n"]), f"**{pct(o['ours'], 1)}**", previous,
+                 pct(o["naive"], 1)))
+    head = (f"Held-out split (seed {c['seed']}; tuning used seed {c['seeds']['tuning']}), "
+            f"`{c['command']}`:\n\n")
+    return head + table(("case", "pictures", "ours", "previous pipeline", "naive"), rows)
 
 
 def speed_block():
     s = load(ARTIFACTS / "preprocess_speed.json")
-    rows = [(k["label"], k["n"], f"{k['p50_ms']:.1f} ms") for k in s["kinds"]]
-    return table(("picture", "runs", "preprocessing p50"), rows)
+    rows = [(k["kind"], k["n"], f"{k['p50_ms']:.1f} ms") for k in s["kinds"]]
+    return f"`{s['command']}`:\n\n" + table(("picture", "runs", "preprocessing p50"), rows)
 
 
 def bench_block():
