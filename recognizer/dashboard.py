@@ -82,15 +82,26 @@ CASE_LABELS = {
     "multi_digit_touching": gettext_lazy("Touching digits"),
     "typed_font": gettext_lazy("Typed font"),
     "paper_on_table": gettext_lazy("Paper on a table"),
+    "sheet_fills_frame": gettext_lazy("Sheet filling the frame"),
+    "shadow": gettext_lazy("Shadow across the page"),
+    "keystone": gettext_lazy("Page at an angle"),
+    "rotated_sheet": gettext_lazy("Rotated sheet"),
+    "ruled_paper": gettext_lazy("Ruled paper"),
+    "squared_paper": gettext_lazy("Squared paper"),
+    "faint_pencil": gettext_lazy("Faint pencil"),
+    "dim_noisy": gettext_lazy("Dim, noisy photo"),
+    "sticky_note": gettext_lazy("Sticky note"),
+    "white_ink_transparent": gettext_lazy("White ink, transparent"),
+    "number_on_sheet": gettext_lazy("Number on a sheet"),
 }
 
 
 def corpus_results():
     """corpus_results.json as rows per kind of picture plus the overall line, or None."""
     data = _read_json("corpus_results.json")
-    if not isinstance(data, dict) or not isinstance(data.get("cases"), dict):
+    if not isinstance(data, dict) or not isinstance(data.get("cases"), list):
         return None
-    rows = [{**values, "case": CASE_LABELS.get(case, case)} for case, values in data["cases"].items()]
+    rows = [{**case, "case": CASE_LABELS.get(case["case"], case["label"])} for case in data["cases"]]
     return {"rows": rows, "overall": data.get("overall"), "n": data.get("n_per_case")}
 
 

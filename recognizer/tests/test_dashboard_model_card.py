@@ -21,7 +21,8 @@ def artifacts(tmp_path, monkeypatch):
                   "single_image_ms_median": 0.3, "batched_images_per_s": 5000},
     }))
     (tmp_path / "corpus_results.json").write_text(json.dumps({
-        "n_per_case": 50, "cases": {"phone_photo": {"n": 50, "ours": 0.94, "naive": 0.3, "ms_per_image": 12.0}},
+        "n_per_case": 50, "cases": [{"case": "phone_photo", "label": "phone photo, uneven light", "n": 50,
+                                     "ours": 0.94, "naive": 0.3, "hard": False}],
         "overall": {"n": 50, "ours": 0.94, "naive": 0.3},
     }))
     (tmp_path / "confusion_matrix.png").write_bytes(PNG)
