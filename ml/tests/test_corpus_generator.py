@@ -2,9 +2,13 @@
 import io
 
 import numpy as np
+import pytest
 from PIL import Image
 
 from ml.corpus import CASE_IDS, FORMAT_VARIANTS, SPLITS, generate, naive_pre_pic
+
+# Renders every case of both splits: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def _digits():

@@ -2,9 +2,13 @@ import json
 
 import keras
 import numpy as np
+import pytest
 from PIL import Image
 
 from ml import train
+
+# Trains a model for real: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def test_it_trains_a_loadable_model_on_a_few_hundred_images(tmp_path, mnist):

@@ -5,9 +5,13 @@ import subprocess
 import sys
 
 import psycopg
+import pytest
 from django.conf import settings
 
 from .servers import postgres_server  # noqa: F401  (fixture)
+
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def manage(env, *args):

@@ -1,12 +1,16 @@
 """A burst of 2,000 uploads through two real worker processes: every one ends finished or
 failed, nothing is left queued or started, and the history holds exactly the uploads."""
 import django_rq
+import pytest
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 from recognizer import history
 from recognizer.submit import submit
 
 from .test_hostile_jobs import enqueue_raw
+
+# A burst of 2,000 uploads through a real worker: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 UPLOADS = 2000
 GARBAGE_EVERY = 50

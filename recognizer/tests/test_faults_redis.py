@@ -11,6 +11,9 @@ from mnistsite.embedded_redis import EmbeddedRedis
 from mnistsite.settings import rq_connection, rq_queues
 from recognizer import history
 
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def own_redis(settings, tmp_path):

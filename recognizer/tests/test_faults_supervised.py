@@ -9,6 +9,9 @@ import pytest
 
 from .stack import Stack, request, wait_for
 
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 DONE = ("finished", "failed")
 
 

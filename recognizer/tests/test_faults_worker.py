@@ -5,11 +5,15 @@ import signal
 import time
 
 import django_rq
+import pytest
 from rq.job import Job
 from rq.registry import FailedJobRegistry, StartedJobRegistry
 
 from recognizer import history, reconcile
 from recognizer.submit import ON_FAILURE
+
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def slow_recognise(prediction_id, seconds):

@@ -16,6 +16,9 @@ from mnistsite.embedded_redis import free_port
 
 from .test_hostile_uploads import png_header
 
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def live_web(tmp_path):

@@ -16,6 +16,9 @@ from mnistsite.stack import web_command
 
 from .servers import postgres_server, s3_server, wait_for_port  # noqa: F401  (fixtures)
 
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 PASSWORD = "a long pass phrase for the operator"
 
 

@@ -16,6 +16,9 @@ from mnistsite.processes import stop_all
 
 from .stack import Stack, request, wait_for
 
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 TEMPLATE = Path(settings.BASE_DIR) / "deploy" / "nginx" / "digits.conf.template"
 SLOW_CLIENTS = 40  # gunicorn here has 2 processes x 8 threads
 

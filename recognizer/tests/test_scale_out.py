@@ -2,12 +2,16 @@
 import time
 
 import django_rq
+import pytest
 from rq import get_current_job
 from rq.job import Job
 from rq.registry import FinishedJobRegistry
 
 from recognizer import history, tasks
 from recognizer.submit import ON_FAILURE
+
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 JOBS = 16
 MET = "test:scale-out:workers"

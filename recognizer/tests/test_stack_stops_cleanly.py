@@ -3,8 +3,12 @@ workers included), frees the port, and a second `make run` serves on the same po
 import threading
 
 import psutil
+import pytest
 
 from .stack import Stack, port_is_free, request, wait_for
+
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def alive(processes):

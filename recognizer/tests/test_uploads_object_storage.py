@@ -11,6 +11,9 @@ from recognizer import history, retention, storage
 from .records import make_record, png
 from .servers import s3_server  # noqa: F401  (fixture)
 
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def bucket(s3_server, settings):  # noqa: F811

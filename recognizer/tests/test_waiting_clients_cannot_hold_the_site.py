@@ -3,7 +3,12 @@ site: past each web process's cap on waits, uploads answer 202 at once, and /hea
 upload page answer while the parked clients are still waiting."""
 import threading
 
+import pytest
+
 from .stack import Stack, request, wait_for
+
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 CLIENTS = 24
 EXPORTS = 16

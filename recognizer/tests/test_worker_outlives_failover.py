@@ -14,6 +14,9 @@ from mnistsite.settings import rq_queues, rq_sentinel
 
 from .stack import wait_for
 
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 MASTER = "digits"
 
 

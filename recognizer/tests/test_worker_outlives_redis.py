@@ -11,6 +11,9 @@ from recognizer import history, messages
 from .stack import wait_for
 from .test_faults_worker import enqueue_slow
 
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def own_redis(settings, tmp_path):

@@ -6,7 +6,11 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from django.conf import settings
+
+# Starts servers or processes of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 SEVEN = Path(settings.BASE_DIR) / "ml" / "tests" / "fixtures" / "images" / "canvas_7_black_on_transparent.png"
 
