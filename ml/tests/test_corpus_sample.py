@@ -7,6 +7,9 @@ import pytest
 
 from ml.corpus import CASE_IDS
 
+# Reads every committed sample picture with the model: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 SAMPLE = Path(__file__).parent / "fixtures" / "corpus"
 LABELS = json.loads((SAMPLE / "labels.json").read_text())
 

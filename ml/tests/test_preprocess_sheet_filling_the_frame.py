@@ -1,8 +1,12 @@
 """A 12 MP phone photo of a 7 on a sheet filling most of the frame, table at the edges, reads 7."""
 import numpy as np
+import pytest
 
 from ml.recognise import recognise
 from ml.render import _sheet_size, ink_of, lay_on_table, photo_bytes, quad_filling, sheet, table_top
+
+# Reads a 12 MP photo: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def test_it_reads_the_7_not_the_table(mnist):

@@ -2,6 +2,9 @@
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+# Starts processes or servers of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture
 def worker_process(start_worker):

@@ -11,6 +11,9 @@ from recognizer import history
 
 from .records import png
 
+# Starts processes or servers of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def scrape(client, **headers):
     response = client.get("/metrics", **headers)

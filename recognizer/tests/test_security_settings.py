@@ -1,11 +1,15 @@
 """Settings come from the environment with safe defaults; production settings pass
 `manage.py check --deploy` cleanly."""
 import os
-import secrets
 import subprocess
 import sys
 
+import pytest
+import secrets
 from django.conf import settings
+
+# Starts processes or servers of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def run_manage(tmp_path, *args, **env):

@@ -10,6 +10,9 @@ import pytest
 import yaml
 from django.conf import settings
 
+# Starts processes or servers of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 # How each secret shows in the settings, as a Python expression.
 READ_BACK = {
     "SECRET_KEY": "settings.SECRET_KEY",

@@ -13,6 +13,9 @@ from recognizer import history, storage, strays
 from .records import make_record, png
 from .servers import s3_server  # noqa: F401  (fixture)
 
+# Starts processes or servers of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 @pytest.fixture(params=["local", "s3"])
 def where(request, settings):

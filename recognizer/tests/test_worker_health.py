@@ -4,6 +4,7 @@ import socket
 from datetime import datetime, timedelta, timezone
 
 import django_rq
+import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from rq import Worker
@@ -12,6 +13,9 @@ from rq.utils import utcformat
 from mnistsite.embedded_redis import free_port
 from mnistsite.settings import rq_queues
 from recognizer.health import HEARTBEAT_MAX_AGE
+
+# Starts processes or servers of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
 
 
 def health(capsys, *args):

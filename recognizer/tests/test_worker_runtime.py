@@ -4,6 +4,9 @@ from pathlib import Path
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+# Starts processes or servers of its own: left out of `make test-fast`.
+pytestmark = pytest.mark.slow
+
 
 def _mapped_libraries(pid):
     return {line.split()[-1] for line in Path(f"/proc/{pid}/maps").read_text().splitlines()
