@@ -49,6 +49,12 @@ def multipart(field, filename, data):
     return body, {"Content-Type": f"multipart/form-data; boundary={boundary}"}
 
 
+def wait_until_listening(port, process, timeout=30):
+    """Return once something accepts connections on `port`; fail if `process` exits first."""
+    wait_for(lambda: process.poll() is None and not port_is_free(port), timeout,
+             lambda: "the server did not start" if process.poll() is None else "the server exited")
+
+
 def port_is_free(port):
     with socket.socket() as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

@@ -2,7 +2,6 @@
 client as a broken download, not as a clean end: the client's read fails."""
 import http.client
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ import pytest
 import redis
 
 from mnistsite.embedded_redis import EmbeddedRedis, free_port
+
+from .stack import wait_until_listening
 
 ROWS = 40_000  # several MB of JSON: more than the socket buffers hold, so the server must wait for us
 GUNICORN = Path(sys.executable).with_name("gunicorn")
@@ -36,14 +37,7 @@ def served_history(tmp_path):
                EXPORT_MAX_ROWS=str(ROWS), HISTORY_PREFIX="mnist", SECRET_KEY="s" * 50)
     web = subprocess.Popen([str(GUNICORN), "mnistsite.wsgi:application", "--bind", f"127.0.0.1:{port}",
                             "--workers", "1"], env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert time.monotonic() < deadline and web.poll() is None, "gunicorn did not start"
-            time.sleep(0.1)
+    wait_until_listening(port, web)
     yield server, port
     web.terminate()
     web.wait(10)

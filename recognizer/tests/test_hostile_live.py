@@ -5,7 +5,6 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import uuid
 from http.client import HTTPConnection
 
@@ -14,6 +13,7 @@ from django.conf import settings
 
 from mnistsite.embedded_redis import free_port
 
+from .stack import wait_until_listening
 from .test_hostile_uploads import png_header
 
 # Starts servers or processes of its own: left out of `make test-fast`.
@@ -28,14 +28,7 @@ def live_web(tmp_path):
         [sys.executable, "-m", "gunicorn", "mnistsite.wsgi:application", "--bind", f"127.0.0.1:{port}",
          "--workers", "1", "--threads", "4"],
         cwd=settings.BASE_DIR, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline, "gunicorn did not start"
-            time.sleep(0.1)
+    wait_until_listening(port, process)
     yield port, process
     process.terminate()
     process.wait(20)
