@@ -1,0 +1,152 @@
+"""Segmentation: which pieces of ink are digits, how they group, and where touching digits may be cut.
+
+Works on the binary ink mask preprocess() made; knows nothing of pixels' grey levels or of the model.
+"""
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+from scipy import ndimage
+
+MAX_DIGITS = 12
+# More digit-like marks than this is a page of writing, not a number: the person is asked to crop.
+MAX_MARKS = MAX_DIGITS
+
+
+@dataclass
+class Lattice:
+    """The ways to cut one group of ink that may be several touching digits.
+
+    Cut points run left to right; `pieces[(i, j)]` is the index, in `inputs`/`boxes`/
+    `penalties`/`aspects`, of the ink between points i and j drawn as one digit (-1: no ink there).
+    """
+    start: int            # first slot of this group in Preprocessed.inputs
+    count: int            # slots the shape-only default takes there
+    points: list
+    pieces: dict
+    inputs: np.ndarray
+    boxes: list
+    penalties: list       # log-probability handicaps from shape alone
+    aspects: list         # width / height of each piece
+
+
+def components(mask):
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    comps = []
+    for i in range(1, n):
+        x0, y0, bw, bh, area = (int(v) for v in stats[i])
+        comps.append({"label": i, "area": area, "box": [x0, y0, x0 + bw, y0 + bh]})
+    return labels, comps
+
+
+def group(comps, shape):
+    """(groups, marks): components of one digit share a column range; digits of a number sit side
+    by side. `marks` counts the digit-like groups before any are dropped for being too many."""
+    h, w = shape
+    if not comps:
+        return [], 0
+    keep, edges = [], []
+    for c in comps:
+        x0, y0, x1, y1 = c["box"]
+        bw, bh = x1 - x0, y1 - y0
+        touches = x0 == 0 or y0 == 0 or x1 == w or y1 == h
+        solid = c["area"] > 0.5 * bw * bh
+        long_thin = (bw >= 0.75 * w and bh < 0.3 * h) or (bh >= 0.75 * h and bw < 0.3 * w)
+        # A sliver of table or page edge along the picture's border.
+        sliver = (((x0 == 0 or x1 == w) and bw < 0.04 * w and bh > 0.1 * h)
+                  or ((y0 == 0 or y1 == h) and bh < 0.04 * h and bw > 0.1 * w))
+        if long_thin or sliver or (touches and solid and bw * bh > 0.25 * w * h):
+            # A line across the picture or a solid region running off it: the paper's edge,
+            # the table beside it, a ruled line, a shadow, a frame.
+            edges.append(c)
+            continue
+        keep.append(c)
+    # Specks are small beside the writing (not beside the table's edge).
+    big = max(c["area"] for c in (keep or edges))
+    keep = [c for c in keep if c["area"] >= max(3, 0.02 * big)]
+    edges = [c for c in edges if c["area"] >= max(3, 0.02 * big)]
+    if not keep:
+        keep = edges  # on a bare canvas, a bar drawn edge to edge is the digit itself
+    keep.sort(key=lambda c: c["box"][0])
+    groups = []
+    for c in keep:
+        x0, _, x1, _ = c["box"]
+        placed = False
+        for g in groups:
+            gx0, gx1 = g["box"][0], g["box"][2]
+            overlap = min(x1, gx1) - max(x0, gx0)
+            merged_w = max(x1, gx1) - min(x0, gx0)
+            merged_h = max(c["box"][3], g["box"][3]) - min(c["box"][1], g["box"][1])
+            # Pieces of one digit overlap in columns and together still look like one digit;
+            # a slanted 1 leaning over its neighbour makes a group too wide for one.
+            if overlap > 0.5 * min(x1 - x0, gx1 - gx0) and merged_w <= 1.2 * merged_h:
+                g["labels"].append(c["label"])
+                g["area"] += c["area"]
+                b = g["box"]
+                g["box"] = [min(b[0], c["box"][0]), min(b[1], c["box"][1]),
+                            max(b[2], c["box"][2]), max(b[3], c["box"][3])]
+                placed = True
+                break
+        if not placed:
+            groups.append({"labels": [c["label"]], "area": c["area"], "box": list(c["box"])})
+    if not groups:
+        return [], 0
+    tallest = max(g["box"][3] - g["box"][1] for g in groups)
+    biggest = max(g["area"] for g in groups)
+    groups = [g for g in groups
+              if g["box"][3] - g["box"][1] >= 0.4 * tallest and g["area"] >= 0.08 * biggest]
+    marks = len(groups)
+    if len(groups) > MAX_DIGITS:
+        groups = sorted(groups, key=lambda g: -g["area"])[:MAX_DIGITS]
+    groups.sort(key=lambda g: g["box"][0])
+    return groups, marks
+
+
+def cut_points(mask):
+    """(default cuts, candidate cut points) for one group's ink, as column indices.
+
+    Handwritten digits of a number often touch. MNIST digits are at most about as wide as
+    tall, so by shape alone a group much wider than that is cut at the thinnest columns
+    near where equal shares of its width would put the cuts. Groups that might be touching
+    digits also get every thin column as a candidate cut, for the model to judge.
+    """
+    end = mask.shape[1]
+    rows = np.where(mask.any(1))[0]
+    cols = np.where(mask.any(0))[0]
+    if len(rows) == 0:
+        return [0, end], None
+    height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
+    aspect = width / height
+    if aspect < 0.6:
+        return [0, end], None
+    profile = ndimage.uniform_filter1d(mask.sum(0).astype(np.float32), max(1, width // 40))
+    default = [0, end]
+    k = min(MAX_DIGITS, int(round(aspect / 0.8)))
+    if aspect > 1.35 and k > 1:
+        default = [0]
+        step = width / k
+        for i in range(1, k):
+            centre = cols[0] + i * step
+            lo, hi = int(max(default[-1] + 1, centre - 0.35 * step)), int(min(cols[-1], centre + 0.35 * step))
+            if hi > lo:
+                default.append(lo + int(np.argmin(profile[lo:hi])))
+        default.append(end)
+    # Candidates: the thinnest local minima of the column profile, not too near each other
+    # nor the ends (a 1 is about a tenth of the height wide).
+    margin = max(2, int(0.1 * height))
+    lo, hi = cols[0] + margin, cols[-1] - margin
+    inner = profile[lo:hi]
+    if inner.size < 3:
+        return default, None
+    is_min = np.r_[False, (inner[1:-1] <= inner[:-2]) & (inner[1:-1] <= inner[2:]), False]
+    order = np.argsort(inner + np.arange(inner.size) * 1e-6)
+    chosen = []
+    for i in order:
+        if not is_min[i] or inner[i] > 0.6 * float(np.median(profile[cols[0]:cols[-1] + 1])):
+            continue
+        if all(abs(i - j) >= margin for j in chosen):
+            chosen.append(int(i))
+        if len(chosen) == 6:
+            break
+    points = sorted(set([0, end] + [lo + i for i in chosen] + default))
+    return default, (points if len(points) > 2 else None)
