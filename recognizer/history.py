@@ -5,6 +5,7 @@ Keys, under HISTORY_PREFIX (default "mnist"):
   {p}:rec:{id}:thumb    string  small PNG thumbnail of the upload
   {p}:rec:{id}:input    string  PNG of the 28x28 image(s) the model saw
   {p}:rec:{id}:explain  string  PNG heat map over those images: which pixels drove the answer
+  {p}:rec:{id}:asked    string  set while a heat map is being drawn for someone (expires)
   {p}:index             zset    every id, scored by creation time, so pages never scan keys
   {p}:status:{status}   zset    ids per status, same score
   {p}:digit:{d}         zset    ids of finished single-digit answers, per digit
@@ -198,6 +199,12 @@ def set_explain(prediction_id, png, pipeline=None):
     """Store a finished record's heat map (made after its answer is recorded)."""
     keys = [_key("rec", prediction_id), _key("rec", prediction_id, "explain")]
     return _SET_IMAGE(keys, [png], client=pipeline if pipeline is not None else connection())
+
+
+def ask_once(prediction_id, seconds):
+    """True the first time in `seconds` that this record's heat map is asked for: the asker
+    then queues its drawing; others who ask meanwhile only wait for it."""
+    return bool(connection().set(_key("rec", prediction_id, "asked"), b"1", nx=True, ex=seconds))
 
 
 def get(prediction_id):
@@ -424,7 +431,8 @@ def delete(prediction_id):
     if owner:
         pipe.zrem(_key("owner", owner.decode()), prediction_id)
     pipe.delete(_key("rec", prediction_id), _key("rec", prediction_id, "thumb"),
-                _key("rec", prediction_id, "input"), _key("rec", prediction_id, "explain"))
+                _key("rec", prediction_id, "input"), _key("rec", prediction_id, "explain"),
+                _key("rec", prediction_id, "asked"))
     pipe.zrem(_key("index"), prediction_id)
     for status in STATUSES:
         pipe.zrem(_key("status", status), prediction_id)

@@ -2,9 +2,7 @@
 import logging
 import time
 
-import django_rq
 import numpy as np
-from django.conf import settings
 
 from ml.decode import ImageRejected
 from ml.explain import heat_png, occlusion
@@ -32,8 +30,8 @@ def recognise_batch(prediction_ids, images, crops=None):
 
     `crops` holds one box per picture, or None: fractions (x0, y0, x1, y1) of the upright picture.
     The records change state in one Redis round trip per step, whatever the batch holds. The
-    heat maps are not made here: a job on the lower-priority explain queue, written in the same
-    round trip as the answers, draws them when no upload is waiting (explain_predictions).
+    heat maps are not made here: they are drawn on demand, when someone first opens a result
+    (recognizer/heatmaps.py, explain_predictions).
     """
     pipe = history.connection().pipeline(transaction=False)
     for prediction_id in prediction_ids:
@@ -55,12 +53,10 @@ def recognise_batch(prediction_ids, images, crops=None):
             raise
     per_image_ms = (time.perf_counter() - started) * 1000 / max(len(images), 1)
     summary = {}
-    # A transaction (RQ enqueues only on one): the answers and their heat maps' job, together.
-    pipe = history.transaction()
+    # Each record's change is atomic on its own (history._UPDATE); one round trip for them all.
+    pipe = history.connection().pipeline(transaction=False)
     for prediction_id, data, result in zip(prediction_ids, images, results):
         summary[prediction_id] = _record(prediction_id, data, result, per_image_ms, pipe)
-    _enqueue_explain([i for i, r in zip(prediction_ids, results) if not isinstance(r, (ImageRejected, _Broken))],
-                     pipe)
     pipe.execute()
     metrics.observe_job(time.perf_counter() - started, summary.values())
     broken = [r.error for r in results if isinstance(r, _Broken)]
@@ -87,22 +83,10 @@ def _one_by_one(images, crops):
     return results
 
 
-def _enqueue_explain(prediction_ids, pipe):
-    """Queue the heat maps of the finished records on `pipe`, the answers' own round trip."""
-    if not prediction_ids:
-        return
-    # Only ids: the job reads the inputs back from the records. No failure callback: a heat map
-    # that cannot be drawn is missing, and the answer stays as it was recorded.
-    try:
-        django_rq.get_queue(settings.EXPLAIN_QUEUE).enqueue(
-            "recognizer.tasks.explain_predictions", prediction_ids, pipeline=pipe,
-            result_ttl=0, failure_ttl=settings.JOB_FAILURE_TTL)
-    except Exception:  # the answers on the same pipeline are what counts
-        log.exception("Could not queue the heat maps of %s", prediction_ids)
-
-
 def explain_predictions(prediction_ids):
-    """Draw and store the heat map of each finished record: one model call for them all."""
+    """Draw and store the heat map of each finished record: one model call for them all.
+
+    Queued by the web when someone first asks to see a heat map (recognizer/heatmaps.py)."""
     finished = []
     records = {r["id"]: r for r in history.get_many(prediction_ids)}
     for prediction_id, png in zip(prediction_ids, history.images(prediction_ids, "input")):

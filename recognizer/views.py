@@ -1,5 +1,4 @@
 """The pages people see. Thin: the work happens in submit.py, history.py and the worker."""
-import time
 
 from django.conf import settings
 from django.contrib import messages
@@ -12,7 +11,8 @@ from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, corrections, dashboard, deletion, export, history, live, messages as reasons, storage
+from . import (access, corrections, dashboard, deletion, export, heatmaps, history, live, messages as reasons,
+               storage)
 from .forms import CorrectionForm, HistoryFilterForm, UploadForm
 from .submit import UploadError, read_files, submit
 
@@ -65,22 +65,9 @@ def result(request, prediction_id):
     })
 
 
-# A worker draws the heat map after it records the answer, when no upload waits
-# (tasks.explain_predictions): a page opened the moment the answer is in waits this long for it
-# rather than leave it out.
-EXPLAIN_WAIT_SECONDS = 2.0
-
-
 def _has_explain(record):
-    """True when the record's heat map is stored; records from before heat maps have none."""
-    if record["status"] != "finished":
-        return False
-    deadline = time.monotonic() + EXPLAIN_WAIT_SECONDS
-    while history.image(record["id"], "explain") is None:
-        if time.time() - (record.get("finished_at") or 0) > EXPLAIN_WAIT_SECONDS or time.monotonic() > deadline:
-            return False
-        time.sleep(0.05)
-    return True
+    """True when the record's heat map is stored, or drawn now on demand (heatmaps.py)."""
+    return record["status"] == "finished" and heatmaps.heat_map(record["id"]) is not None
 
 
 @never_cache
@@ -238,6 +225,8 @@ MISSING_IMAGE = {"thumb": "No thumbnail yet.", "input": "Not recognised yet.", "
 def stored_image(request, prediction_id, kind):
     """The upload's thumbnail or the 28x28 input the model saw, both PNGs kept in Redis."""
     data = history.image(prediction_id, kind)
+    if data is None and kind == "explain":
+        data = heatmaps.heat_map(prediction_id)  # drawn the first time someone asks
     if data is None:
         raise Http404(MISSING_IMAGE[kind])
     return _image_response(data, "image/png")

@@ -29,7 +29,7 @@ def _round_trips(monkeypatch, ids, images):
 
 
 @pytest.mark.django_db
-def test_it_records_one_picture_and_twelve_in_as_many_round_trips(monkeypatch, digit_images, run_worker):
+def test_it_records_one_picture_and_twelve_in_as_many_round_trips(monkeypatch, digit_images):
     broken = b"\x89PNG\r\n\x1a\n not a picture"
     one = [digit_images[3]]
     twelve = [digit_images[d % 10] for d in range(11)] + [broken]
@@ -43,6 +43,4 @@ def test_it_records_one_picture_and_twelve_in_as_many_round_trips(monkeypatch, d
     records = history.get_many(ids)
     assert [r["status"] for r in records] == ["finished"] * 11 + ["failed"]
     assert [r["digit"] for r in records[:11]] == [d % 10 for d in range(11)]
-    run_worker()  # the heat maps' job, queued in the same round trip as the answers
-    assert all(history.image(i, "explain") for i in ids[:11])
-    assert history.image(ids[-1], "explain") is None
+    assert all(history.image(i, "input") for i in ids[:11])
