@@ -286,9 +286,10 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS, crop=None):
             _check_budget(img, len(data), box)
             if img.format in JPEGS:
                 scale = _jpeg_scale(size, box)
-                if scale < 1:
-                    # Decoding at reduced scale is most of the time saved on a big photo.
-                    img.draft(img.mode if img.mode in ("L", "RGB") else None,
+                # Decoding at reduced scale is most of the time saved on a big photo; decoding
+                # only the luma (what convert("L") would compute from the colours) halves the rest.
+                if scale < 1 or img.mode == "RGB":
+                    img.draft("L" if img.mode in ("L", "RGB") else None,
                               (max(1, int(size[0] * scale)), max(1, int(size[1] * scale))))
             img.load()
             if orientation is None:
