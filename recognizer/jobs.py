@@ -6,6 +6,8 @@ left in Redis would only take memory and outlive a delete. So a job's pictures a
 its arguments when it ends (by the worker, the failure callback and reconciliation), and
 deleting or pruning a record deletes its job.
 """
+import time
+
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import FailedJobRegistry, FinishedJobRegistry
@@ -61,6 +63,27 @@ def drop_pictures(job, only=None):
         return
     job.args = _strip(tuple(args), only)
     job.connection.eval(_SET_DATA, 1, job.key, job.data)
+
+
+def _unclaimed_key(job):
+    return f"rq:unclaimed:{job.id}"
+
+
+def unclaimed_for(job, seconds, now=None):
+    """Whether `job`, now taken off its queue but not started, was already seen so at least
+    `seconds` ago. The first look only notes the time (kept a day, as RQ keeps its own marks
+    of jobs stuck in an intermediate queue)."""
+    now = now or time.time()
+    key = _unclaimed_key(job)
+    if job.connection.set(key, repr(now), nx=True, ex=86400):
+        return False
+    first_seen = job.connection.get(key)
+    return first_seen is not None and now - float(first_seen) >= seconds
+
+
+def forget_unclaimed(job, pipeline):
+    """Drop the note unclaimed_for keeps, once the job has ended."""
+    pipeline.delete(_unclaimed_key(job))
 
 
 def record_ids(job):

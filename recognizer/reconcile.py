@@ -3,9 +3,11 @@
 A record is ended by its job (tasks.py) or, when the job fails in a way the job itself cannot
 see (timeout, a worker killed mid-job and cleaned up by RQ), by the job's failure callback.
 What neither covers: a worker that died before RQ's own maintenance noticed (that takes up to
-the job timeout plus RQ's maintenance interval), or a job that vanished from Redis. This module
-covers those, from the job's own state in RQ. Only workers run it: when one starts, on every
-maintenance tick, and when Redis answers again after an outage. Reading a record never writes.
+the job timeout plus RQ's maintenance interval), a worker that died between taking a job off its
+queue and starting it (RQ never looks at such a job), or a job that vanished from Redis. This
+module covers those, from the job's own state in RQ. Only workers run it: when one starts, on
+every maintenance tick (an idle worker wakes for each), and when Redis answers again after an
+outage. Reading a record never writes.
 
 A job cut off by Redis itself (a crash, a failover that lost the last writes) is the service's
 fault, not the picture's: its records say the job was lost and ask for the upload again.
@@ -34,6 +36,9 @@ log = logging.getLogger(__name__)
 PENDING = ("queued", "started")
 # Slack on top of the job timeout before a pending record is looked at: a busy queue is normal.
 GRACE_SECONDS = 30
+# How long a job must stay taken off its queue but not started, between two looks, to count as
+# lost (a worker that took it died). A live worker starts a job within milliseconds of taking it.
+UNCLAIMED_SECONDS = 10
 CHUNK = 500
 
 
@@ -65,6 +70,7 @@ def _fail_job(job, reason, connection):
     its pictures: nothing will read them again)."""
     jobs.drop_pictures(job)
     pipe = connection.pipeline()
+    jobs.forget_unclaimed(job, pipe)
     StartedJobRegistry(job.origin, connection=connection, job_class=type(job)).remove_executions(job, pipeline=pipe)
     Queue(job.origin, connection=connection).remove(job, pipeline=pipe)
     record_job_failure(job, reason, pipe)
@@ -160,8 +166,15 @@ def check(record, now=None):
         # Finished without its records' answers: Redis lost those writes (a crash between the
         # job's writes reaching disk, a failover to a replica that had not got them).
         message = JOB_LOST
-    elif status == JobStatus.QUEUED and is_overdue(record, now) and not _waits_in_queue(job, connection):
-        # Taken off the queue, then lost before it started (Redis restarted in between).
+    elif status == JobStatus.QUEUED and not _waits_in_queue(job, connection):
+        # Taken off its queue but never started. A worker that listens on several queues takes
+        # a job with BLPOP, so until it marks the job started nothing in Redis says who holds
+        # it, and RQ's maintenance never looks at it (its started-registry cleanup skips a job
+        # that is not "started"): the worker died in that moment, or Redis restarted and lost
+        # the job's later writes. A live worker marks a job started milliseconds after taking
+        # it, so a job still unclaimed when looked at again UNCLAIMED_SECONDS later is lost.
+        if not jobs.unclaimed_for(job, UNCLAIMED_SECONDS, now):
+            return None
         _fail_job(job, "LostJobError: the job left its queue but never started", connection)
         message = JOB_LOST
     else:

@@ -104,6 +104,14 @@ class ModelWorker(SimpleWorker):
         except REDIS_ERRORS as exc:  # stopping while Redis is away: nothing left to tell it
             log.warning("Worker %s: could not unregister (%s)", self.name, exc)
 
+    @property
+    def dequeue_timeout(self):
+        # RQ blocks an idle worker in one dequeue for worker_ttl - 15 s (405 s) and runs its
+        # maintenance, and our reconciliation with it, only between dequeues: an idle worker
+        # would leave a job that a dead worker had taken unended for minutes. Waking at every
+        # maintenance tick keeps that bounded, at the cost of one round trip per tick.
+        return max(1, min(super().dequeue_timeout, int(self.maintenance_interval)))
+
     def run_maintenance_tasks(self):
         try:
             super().run_maintenance_tasks()
