@@ -31,7 +31,7 @@ def ask(prediction_id):
     if history.ask_once(prediction_id, ASK_AGAIN_SECONDS):
         # By name: the web never imports the model's libraries. No failure callback: a heat map
         # that cannot be drawn is missing, and the answer stays as it was recorded.
-        django_rq.get_queue(settings.EXPLAIN_QUEUE).enqueue(
+        django_rq.get_queue(settings.EXPLAIN_QUEUE, connection=history.connection()).enqueue(
             "recognizer.tasks.explain_predictions", [prediction_id],
             result_ttl=0, failure_ttl=settings.JOB_FAILURE_TTL)
     return True

@@ -32,8 +32,20 @@ INT_FIELDS = ("digit", "size_bytes", "correction")
 BOOL_FIELDS = ("low_confidence", "inverted")
 
 
+_client = (None, None)  # (the settings it was made for, the client)
+
+
 def connection():
-    return django_rq.get_connection("default")
+    """This process's Redis client. django-rq builds a new client object on every call; one kept
+    per process (its pool is shared anyway) saves that, and lets RQ ask the server's version
+    once rather than for every job it enqueues (rq.utils.get_version caches it on the client)."""
+    global _client
+    config = settings.RQ_QUEUES["default"]
+    made_for, client = _client
+    if made_for is not config:  # tests point RQ_QUEUES at another Redis
+        client = django_rq.get_connection("default")
+        _client = (config, client)
+    return client
 
 
 def _key(*parts):
@@ -122,7 +134,7 @@ def create(prediction_id, *, filename, stored, content_type, size_bytes, source=
 # meanwhile (a late worker must not resurrect half a record).
 # KEYS: record, the four status indexes, the new status index, digit index or '', thumb, input,
 # explain. ARGV: id, thumb PNG or '', input PNG or '', explain PNG or '', then field/value pairs.
-_UPDATE = Script(None, b"""
+_UPDATE = b"""
 local created = redis.call('HGET', KEYS[1], 'created_at')
 if not created then return 0 end
 redis.call('HSET', KEYS[1], unpack(ARGV, 5))
@@ -133,7 +145,14 @@ if ARGV[2] ~= '' then redis.call('SET', KEYS[8], ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('SET', KEYS[9], ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('SET', KEYS[10], ARGV[4]) end
 return 1
-""")
+"""
+
+
+def _script(source, keys, args, client):
+    """Run a Lua script with EVAL. Redis caches it after the first call; EVALSHA through
+    redis-py's Script would make every pipeline that carries it ask SCRIPT EXISTS first, one
+    more round trip per job."""
+    return client.eval(source, len(keys), *keys, *args)
 
 
 def _update(prediction_id, status, fields, images=None, digit=None, pipeline=None):
@@ -148,8 +167,8 @@ def _update(prediction_id, status, fields, images=None, digit=None, pipeline=Non
     for name, value in {"status": status, **fields}.items():
         args += [name, _encode(value)]
     if pipeline is not None:
-        return _UPDATE(keys, args, client=pipeline)
-    return bool(_UPDATE(keys, args, client=connection()))
+        return _script(_UPDATE, keys, args, pipeline)
+    return bool(_script(_UPDATE, keys, args, connection()))
 
 
 def mark_started(prediction_id, pipeline=None):
@@ -188,17 +207,17 @@ def mark_failed(prediction_id, error, *, duration_ms=None, thumb=None, code=None
 
 
 # An image added to an existing record only: a record deleted meanwhile stays deleted.
-_SET_IMAGE = Script(None, b"""
+_SET_IMAGE = b"""
 if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
 redis.call('SET', KEYS[2], ARGV[1])
 return 1
-""")
+"""
 
 
 def set_explain(prediction_id, png, pipeline=None):
     """Store a finished record's heat map (made after its answer is recorded)."""
     keys = [_key("rec", prediction_id), _key("rec", prediction_id, "explain")]
-    return _SET_IMAGE(keys, [png], client=pipeline if pipeline is not None else connection())
+    return _script(_SET_IMAGE, keys, [png], pipeline if pipeline is not None else connection())
 
 
 def ask_once(prediction_id, seconds):
@@ -219,7 +238,7 @@ def get_many(ids):
     ids = [i for i in ids if valid_id(i)]
     if not ids:
         return []
-    pipe = connection().pipeline()
+    pipe = connection().pipeline(transaction=False)
     for prediction_id in ids:
         pipe.hgetall(_key("rec", prediction_id))
     return [_decode(raw) for raw in pipe.execute() if raw]

@@ -29,6 +29,8 @@ REDIS_ERRORS = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 # never long enough to leave a queue unserved for minutes once Redis is back.
 FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 5.0
+# A heartbeat sent less than this long ago still keeps the worker registered (its TTL is minutes).
+BEAT_AGAIN_SECONDS = 1.0
 
 
 class ModelWorker(SimpleWorker):
@@ -39,6 +41,7 @@ class ModelWorker(SimpleWorker):
         kwargs.setdefault("maintenance_interval", settings.WORKER_MAINTENANCE_SECONDS)
         super().__init__(*args, **kwargs)
         self._redis_lost = False
+        self._beat = (float("-inf"), 0)  # (monotonic time, TTL) of the last heartbeat sent
 
     def work(self, *args, **kwargs):
         from ml.predict import load_serving_model
@@ -65,19 +68,37 @@ class ModelWorker(SimpleWorker):
                 continue
             if self._redis_lost:
                 self._redis_lost = False
+                self._beat, self._state = (float("-inf"), 0), None  # Redis may have lost both
                 log.warning("Worker %s: Redis answers again", self.name)
                 self.after_outage()
             return result
 
     # The calls of RQ's work loop that would otherwise end the worker on a Redis error.
+    # RQ beats three times per job (before and after its dequeue, after the job), each beat
+    # three round trips, and sets the idle state twice: most of a job's bookkeeping. A beat is
+    # sent as one pipeline, and left out when one that keeps the worker alive at least as long
+    # went out within the last second; a state already set is not set again.
     def heartbeat(self, timeout=None, pipeline=None):
+        ttl = timeout or self.worker_ttl + 60
         if pipeline is not None:  # queued on someone's pipeline: no round trip here
+            self._beat = (time.monotonic(), ttl)
             return super().heartbeat(timeout, pipeline=pipeline)
-        return self.until_redis_answers("heartbeat", super().heartbeat, timeout)
+        sent_at, sent_ttl = self._beat
+        if time.monotonic() - sent_at < BEAT_AGAIN_SECONDS and ttl <= sent_ttl:
+            return None
+        return self.until_redis_answers("heartbeat", self._beat_now, ttl)
+
+    def _beat_now(self, ttl):
+        with self.connection.pipeline(transaction=False) as pipe:
+            super().heartbeat(ttl, pipeline=pipe)
+            pipe.execute()
+        self._beat = (time.monotonic(), ttl)
 
     def set_state(self, state, pipeline=None):
         if pipeline is not None:
             return super().set_state(state, pipeline=pipeline)
+        if state == self._state:
+            return None
         return self.until_redis_answers("set_state", super().set_state, state)
 
     def check_for_suspension(self, burst):
@@ -97,6 +118,12 @@ class ModelWorker(SimpleWorker):
             self.until_redis_answers("set_state", super().set_state, "idle")
             return
         self.until_redis_answers("dropping the job's pictures", jobs.drop_pictures, job)
+
+    def handle_job_success(self, job, queue, started_job_registry, execution):
+        # RQ saves the whole job once more here: saved without its pictures, there is nothing
+        # left for drop_pictures to rewrite afterwards (one round trip less per job).
+        job.args = jobs._strip(tuple(job.args))
+        return super().handle_job_success(job, queue, started_job_registry, execution)
 
     def teardown(self):
         try:
