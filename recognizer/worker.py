@@ -42,6 +42,7 @@ class ModelWorker(SimpleWorker):
         super().__init__(*args, **kwargs)
         self._redis_lost = False
         self._beat = (float("-inf"), 0)  # (monotonic time, TTL) of the last heartbeat sent
+        self._suspension_checked = float("-inf")
 
     def work(self, *args, **kwargs):
         from ml.predict import load_serving_model
@@ -102,7 +103,13 @@ class ModelWorker(SimpleWorker):
         return self.until_redis_answers("set_state", super().set_state, state)
 
     def check_for_suspension(self, burst):
-        return self.until_redis_answers("check_for_suspension", super().check_for_suspension, burst)
+        # Asked before every job, one round trip each: once a second is soon enough for
+        # `rq suspend` to take effect.
+        if time.monotonic() - self._suspension_checked < BEAT_AGAIN_SECONDS:
+            return None
+        result = self.until_redis_answers("check_for_suspension", super().check_for_suspension, burst)
+        self._suspension_checked = time.monotonic()
+        return result
 
     def execute_job(self, job, queue):
         try:
