@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from . import access, corrections, history, messages
 from .export import iso
 from .forms import HistoryFilterForm
-from .submit import UploadError, parse_crops, read_files, submit
+from .submit import UploadError, accept, parse_crops, read_files, submit
 from .waiting import wait
 
 MAX_PAGE_SIZE = 100
@@ -100,12 +100,15 @@ def _create(request):
     wait_seconds = _int_param(request, "wait", 0, 0, 3600)
     files = request.FILES.getlist("image")
     crops = parse_crops(request.POST.getlist("crop"), len(files))
-    records, refused = submit(read_files(files), owner=access.visitor(request, create=True), crops=crops)
+    uploads, owner = read_files(files), access.visitor(request, create=True)
     status = 202
     if wait_seconds:
-        records = wait([r["id"] for r in records], min(wait_seconds, settings.MAX_WAIT_SECONDS))
+        ids, refused = accept(uploads, owner=owner, crops=crops)
+        records = wait(ids, min(wait_seconds, settings.MAX_WAIT_SECONDS))
         if all(r["status"] in ("finished", "failed") for r in records):
             status = 200
+    else:
+        records, refused = submit(uploads, owner=owner, crops=crops)
     return JsonResponse({"predictions": [serialize(r) for r in records], "refused": refused}, status=status)
 
 

@@ -108,6 +108,13 @@ def submit(uploads, *, source="upload", owner=None, crops=None):
     Redis transaction, after the files are stored: when Redis fails, nothing is recorded and the
     stored files are removed again, so an error answer means nothing happened.
     """
+    ids, refused = accept(uploads, source=source, owner=owner, crops=crops)
+    return history.get_many(ids), refused
+
+
+def accept(uploads, *, source="upload", owner=None, crops=None):
+    """submit() without reading the new records back: (ids, refused), for a caller that reads
+    them later anyway (an API request that waits for its answers)."""
     with batching.arriving():
         return _submit(uploads, source, owner, crops)
 
@@ -141,7 +148,7 @@ def _submit(uploads, source, owner, crops):
         _remove(stored_names)
         raise
     metrics.count_uploads(len(ids))
-    return history.get_many(ids), public(refused)
+    return ids, public(refused)
 
 
 def _enqueue(ids, images, job_id, pipeline, crops):
