@@ -26,6 +26,7 @@ from rq.job import Job, JobStatus
 from rq.job_lifecycle import record_job_failure
 from rq.queue import Queue
 from rq.registry import StartedJobRegistry
+from rq.utils import as_text
 from rq.worker import Worker
 
 from . import history, jobs
@@ -116,10 +117,18 @@ def started_jobs_of(worker_name, connection):
     return found
 
 
-def _waits_in_queue(job, connection):
+def _waits_in_queue(job, connection, waiting=None):
+    """Whether `job` is still in its queue. With `waiting` (a dict that reconcile_all keeps for
+    one pass), each queue is read once for all records instead of searched once per record: a
+    backlog of N uploads would otherwise cost N searches of N entries on every tick."""
     queue = Queue(job.origin, connection=connection)
-    return (connection.lpos(queue.key, job.id) is not None
-            or connection.lpos(queue.intermediate_queue_key, job.id) is not None)
+    if waiting is None:
+        return (connection.lpos(queue.key, job.id) is not None
+                or connection.lpos(queue.intermediate_queue_key, job.id) is not None)
+    if job.origin not in waiting:
+        waiting[job.origin] = {as_text(i) for key in (queue.key, queue.intermediate_queue_key)
+                               for i in connection.lrange(key, 0, -1)}
+    return job.id in waiting[job.origin]
 
 
 def _fail_records(record_ids, message):
@@ -137,8 +146,10 @@ def is_overdue(record, now=None):
     return (now or time.time()) - since > settings.JOB_TIMEOUT + GRACE_SECONDS
 
 
-def check(record, now=None):
-    """End one pending record if its job cannot; returns the message used, or None."""
+def check(record, now=None, waiting=None):
+    """End one pending record if its job cannot; returns the message used, or None.
+
+    `waiting`: the queues' contents, read after `record` was (see _waits_in_queue)."""
     if record["status"] not in PENDING:
         return None
     connection = history.connection()
@@ -166,7 +177,7 @@ def check(record, now=None):
         # Finished without its records' answers: Redis lost those writes (a crash between the
         # job's writes reaching disk, a failover to a replica that had not got them).
         message = JOB_LOST
-    elif status == JobStatus.QUEUED and not _waits_in_queue(job, connection):
+    elif status == JobStatus.QUEUED and not _waits_in_queue(job, connection, waiting):
         # Taken off its queue but never started. A worker that listens on several queues takes
         # a job with BLPOP, so until it marks the job started nothing in Redis says who holds
         # it, and RQ's maintenance never looks at it (its started-registry cleanup skips a job
@@ -203,8 +214,11 @@ def pending_records():
 def reconcile_all(now=None):
     """Check every pending record; returns how many were ended."""
     ended = 0
+    # Filled only after the records are listed: their jobs were queued with them (one
+    # transaction), so a job missing from a queue read later had left it by then.
+    waiting = {}
     for record in list(pending_records()):
-        if check(record, now):
+        if check(record, now, waiting):
             ended += 1
     if ended:
         log.warning("Reconciliation ended %d record(s) whose job could not", ended)

@@ -105,3 +105,22 @@ def test_it_ends_an_upload_whose_worker_died_between_filing_and_starting_its_job
 
     start_worker(env=TICKS)
     assert_ended_as_lost(prediction_id)
+
+
+def test_it_leaves_alone_an_upload_still_waiting_in_the_queue_however_old(client, settings, monkeypatch,
+                                                                           digit_images):
+    from recognizer import reconcile
+
+    waiting, taken = upload(client, digit_images[1]), upload(client, digit_images[2])
+    queue = django_rq.get_queue("default")
+    queue.connection.lrem(queue.key, 0, f"predict-{taken}")  # what a worker killed after BLPOP leaves
+    # Long past any timeout, and no wait between looks: only being in the queue keeps it.
+    settings.JOB_TIMEOUT = 0
+    monkeypatch.setattr(reconcile, "GRACE_SECONDS", 0)
+    monkeypatch.setattr(reconcile, "UNCLAIMED_SECONDS", 0)
+    assert reconcile.reconcile_all() == 0  # the first look at the taken one only notes it
+    assert reconcile.reconcile_all() == 1
+    assert history.get(taken)["status"] == "failed"
+    assert history.get(taken)["error"] == JOB_LOST
+    assert history.get(waiting)["status"] == "queued"
+    assert queue.get_job_ids() == [f"predict-{waiting}"]
