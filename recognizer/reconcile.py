@@ -117,18 +117,24 @@ def started_jobs_of(worker_name, connection):
     return found
 
 
+def _queued_ids(origin, connection, waiting):
+    """The ids of the jobs in queue `origin`, read once per pass into `waiting`."""
+    if origin not in waiting:
+        queue = Queue(origin, connection=connection)
+        waiting[origin] = {as_text(i) for key in (queue.key, queue.intermediate_queue_key)
+                           for i in connection.lrange(key, 0, -1)}
+    return waiting[origin]
+
+
 def _waits_in_queue(job, connection, waiting=None):
     """Whether `job` is still in its queue. With `waiting` (a dict that reconcile_all keeps for
     one pass), each queue is read once for all records instead of searched once per record: a
     backlog of N uploads would otherwise cost N searches of N entries on every tick."""
+    if waiting is not None:
+        return job.id in _queued_ids(job.origin, connection, waiting)
     queue = Queue(job.origin, connection=connection)
-    if waiting is None:
-        return (connection.lpos(queue.key, job.id) is not None
-                or connection.lpos(queue.intermediate_queue_key, job.id) is not None)
-    if job.origin not in waiting:
-        waiting[job.origin] = {as_text(i) for key in (queue.key, queue.intermediate_queue_key)
-                               for i in connection.lrange(key, 0, -1)}
-    return job.id in waiting[job.origin]
+    return (connection.lpos(queue.key, job.id) is not None
+            or connection.lpos(queue.intermediate_queue_key, job.id) is not None)
 
 
 def _fail_records(record_ids, message):
@@ -153,6 +159,9 @@ def check(record, now=None, waiting=None):
     if record["status"] not in PENDING:
         return None
     connection = history.connection()
+    if (waiting is not None and record["status"] == "queued"
+            and record.get("job_id") in _queued_ids("default", connection, waiting)):
+        return None  # waiting its turn (uploads are queued on "default"): no need to load its job
     job = None
     if record.get("job_id"):
         try:
