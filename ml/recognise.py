@@ -40,11 +40,11 @@ UNEVEN_LIGHT = 0.25
 LOW_CONFIDENCE = 0.80
 # Log-probability a reading must gain for each extra digit it claims, when choosing between
 # cuts of touching digits: reading more digits should not be free.
-SPLIT_COST = 0.1
+SPLIT_COST = 0.05
 # 95th percentile of width / height per class in MNIST's training set. A reading of a piece
 # much wider than its digit ever is (a "4" as wide as tall) is likely two touching digits.
 ASPECT_P95 = (1.25, 0.8, 1.43, 1.11, 1.11, 1.43, 1.0, 1.11, 1.05, 0.9)
-ASPECT_WEIGHT = 4.0
+ASPECT_WEIGHT = 2.0
 
 
 @dataclass

@@ -102,23 +102,105 @@ def group(comps, shape):
     return groups, marks
 
 
+# Height (pixels) of the small copy of a group that cuts between touching digits are searched on.
+SEAM_HEIGHT = 48
+# A cut may wander this share of the group's height left or right of where it starts: enough to
+# pass between a digit and its neighbour's slanted stroke, not enough to go round a whole digit.
+SEAM_REACH = 0.2
+# Ink a cut may cross, in stroke widths: one stroke where two digits touch, a little more where
+# they overlap.
+SEAM_INK = 1.6
+# Groups narrower than this (width / height) are one digit: even two 1s side by side are wider.
+MIN_SPLIT_ASPECT = 0.5
+# Log-probability a reading loses per height its cuts stray sideways: between cuts the model reads
+# alike, the straight one takes no stroke's end from a neighbour.
+BEND_COST = 0.05
+
+
+def bend(cut, height):
+    """How far a cut strays sideways, in heights of its group."""
+    return float(cut.max() - cut.min()) / max(1, height)
+
+
+def _vertical(x, rows):
+    return np.full(rows, int(x), np.int32)
+
+
+def _seams(mask, margin):
+    """(start column, path, ink crossed in stroke widths) of the least-inked top-to-bottom paths.
+
+    A path is a column per row: it bends round the strokes, so digits that overlap a little
+    (a slanted 1 leaning over its neighbour) are cut apart where a straight column cannot. The
+    search runs on a copy SEAM_HEIGHT pixels tall; one path per start column, each within
+    SEAM_REACH of the height of its start.
+    """
+    h, w = mask.shape
+    rows = np.where(mask.any(1))[0]
+    cols = np.where(mask.any(0))[0]
+    height = rows[-1] - rows[0] + 1
+    f = min(1.0, SEAM_HEIGHT / height)
+    sw, sh = max(1, round(w * f)), max(1, round(h * f))
+    small = cv2.resize(mask.astype(np.float32), (sw, sh), interpolation=cv2.INTER_AREA)
+    fx, fy = sw / w, sh / h
+    lo, hi = int((cols[0] + margin) * fx), int((cols[-1] - margin) * fx)
+    if hi <= lo:
+        return []
+    starts = np.arange(lo, hi + 1)
+    reach = max(2, int(round(SEAM_REACH * height * fy)))
+    offsets = np.arange(-reach, reach + 1)
+    where = starts[:, None] + offsets[None, :]
+    outside = (where < 0) | (where >= sw)
+    where = np.clip(where, 0, sw - 1)
+    # Bending costs a little, so that among equally clean paths the straightest is taken.
+    bend = 0.05
+    cost = small[0][where] + 0.01 * np.abs(offsets)[None, :]
+    cost[outside] = np.inf
+    back = np.zeros((sh,) + where.shape, np.int8)
+    for r in range(1, sh):
+        left = np.pad(cost[:, :-1], ((0, 0), (1, 0)), constant_values=np.inf) + bend
+        right = np.pad(cost[:, 1:], ((0, 0), (0, 1)), constant_values=np.inf) + bend
+        options = np.stack([left, cost, right])
+        step = options.argmin(0)
+        cost = options.min(0) + small[r][where]
+        cost[outside] = np.inf
+        back[r] = step - 1
+    # Ink crossed, in stroke widths at this scale (2 * area / outline).
+    m = mask.astype(bool)
+    edge = int((m & ~ndimage.binary_erosion(m)).sum())
+    stroke = max(1.0, 2.0 * m.sum() / max(edge, 1) * fy)
+    ink = cost.min(1) / stroke
+    d = cost.argmin(1)
+    k = np.arange(len(starts))
+    paths = np.empty((sh, len(starts)), np.int32)
+    for r in range(sh - 1, -1, -1):
+        paths[r] = starts + offsets[d]
+        d = d + back[r, k, d]
+    # Back to the group's own pixels: each row takes the path's column at its height.
+    ys = np.clip(np.round((np.arange(h) + 0.5) * fy - 0.5), 0, sh - 1).astype(int)
+    full = np.clip(np.round((paths[ys] + 0.5) / fx), 0, w).astype(np.int32)
+    return [(full[:, i], float(ink[i])) for i in range(len(starts))]
+
+
 def cut_points(mask):
-    """(default cuts, candidate cut points) for one group's ink, as column indices.
+    """(default cuts, candidate cuts) for one group's ink; a cut is a column per row of `mask`.
 
     Handwritten digits of a number often touch. MNIST digits are at most about as wide as
     tall, so by shape alone a group much wider than that is cut at the thinnest columns
     near where equal shares of its width would put the cuts. Groups that might be touching
-    digits also get every thin column as a candidate cut, for the model to judge.
+    digits also get candidate cuts, for the model to judge: the thin columns, and the paths
+    from top to bottom that cross the least ink (they bend between digits that overlap).
+    Candidates run left to right and include both ends; None when there are none.
     """
-    end = mask.shape[1]
+    rows_n, end = mask.shape
     rows = np.where(mask.any(1))[0]
     cols = np.where(mask.any(0))[0]
     if len(rows) == 0:
-        return [0, end], None
+        return [_vertical(0, rows_n), _vertical(end, rows_n)], None
     height, width = rows[-1] - rows[0] + 1, cols[-1] - cols[0] + 1
     aspect = width / height
-    if aspect < 0.6:
-        return [0, end], None
+    ends = [_vertical(0, rows_n), _vertical(end, rows_n)]
+    if aspect < MIN_SPLIT_ASPECT:
+        return ends, None
     profile = ndimage.uniform_filter1d(mask.sum(0).astype(np.float32), max(1, width // 40))
     default = [0, end]
     k = min(MAX_DIGITS, int(round(aspect / 0.8)))
@@ -131,13 +213,14 @@ def cut_points(mask):
             if hi > lo:
                 default.append(lo + int(np.argmin(profile[lo:hi])))
         default.append(end)
+    default_cuts = [_vertical(c, rows_n) for c in default]
     # Candidates: the thinnest local minima of the column profile, not too near each other
     # nor the ends (a 1 is about a tenth of the height wide).
     margin = max(2, int(0.1 * height))
     lo, hi = cols[0] + margin, cols[-1] - margin
     inner = profile[lo:hi]
     if inner.size < 3:
-        return default, None
+        return default_cuts, None
     is_min = np.r_[False, (inner[1:-1] <= inner[:-2]) & (inner[1:-1] <= inner[2:]), False]
     order = np.argsort(inner + np.arange(inner.size) * 1e-6)
     chosen = []
@@ -148,5 +231,26 @@ def cut_points(mask):
             chosen.append(int(i))
         if len(chosen) == 6:
             break
-    points = sorted(set([0, end] + [lo + i for i in chosen] + default))
-    return default, (points if len(points) > 2 else None)
+    # A cut is known by the share of the ink it leaves on its left: two cuts that share out the
+    # ink alike are one cut, and one with (almost) all the ink on one side cuts nothing.
+    columns = np.arange(end)[None, :]
+    total = max(1, int(mask.sum()))
+
+    def left_share(path):
+        return float((mask & (columns < path[:, None])).sum()) / total
+
+    cuts = {}
+    for c in [lo + i for i in chosen] + default[1:-1]:
+        path = _vertical(c, rows_n)
+        cuts.setdefault(round(left_share(path), 2), path)
+    # Paths that bend between digits, cleanest first.
+    for path, ink in sorted(_seams(mask, margin), key=lambda s: s[1]):
+        if ink > SEAM_INK or len(cuts) >= 10:
+            break
+        share = left_share(path)
+        if 0.05 <= share <= 0.95 and all(abs(share - c) >= 0.03 for c in cuts):
+            cuts[round(share, 2)] = path
+    inner_cuts = [cuts[c] for c in sorted(cuts, key=lambda c: (float(np.mean(cuts[c])), c))]
+    cuts = [ends[0]] + inner_cuts + [ends[1]]
+    return default_cuts, (cuts if len(cuts) > 2 else None)
+
