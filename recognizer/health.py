@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError, RedisError, TimeoutError
 from rq import Worker
 from rq.defaults import DEFAULT_WORKER_TTL
 
@@ -36,6 +36,9 @@ def ready(request):
         history.connection().ping()
     except (ConnectionError, TimeoutError):
         return JsonResponse({"status": "unavailable", "error": "Redis is unreachable."}, status=503)
+    except RedisError as e:
+        # Reachable but refusing (protected mode, a server that cannot persist): as unready.
+        return JsonResponse({"status": "unavailable", "error": f"Redis refuses requests: {e}"}, status=503)
     return JsonResponse({"status": "ok"})
 
 

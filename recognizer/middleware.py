@@ -6,16 +6,19 @@ Django's bare 400 page or a 500, and gives every error under /api/ and /healthz 
 (Django's own 404, 405 and 403 answers are HTML or empty). Who may use the API is decided by
 recognizer/access.py, on the API's views.
 """
+import logging
+
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
 from django.http import HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.utils.translation import gettext as _, gettext_noop as N_
-from redis.exceptions import ConnectionError, TimeoutError
+from redis.exceptions import ConnectionError, RedisError, TimeoutError
 
 from . import access
 
+log = logging.getLogger(__name__)
 MESSAGE = N_("The prediction store is unreachable right now. Please try again in a moment.")
 # What a JSON client is told when Django itself answered with an HTML or empty error.
 STATUS_MESSAGES = {
@@ -129,8 +132,13 @@ class RedisUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, (ConnectionError, TimeoutError)):
+        if not isinstance(exception, RedisError):
             return None
+        if not isinstance(exception, (ConnectionError, TimeoutError)):
+            # Redis answered but refused: a demoted master after a failover (READONLY), a server
+            # that will not persist (MISCONF), protected mode (DENIED). Still the store being
+            # away for the person, and still worth a traceback for the operator.
+            log.error("Redis refused a request: %s", exception, exc_info=exception)
         if is_api(request):
             response = JsonResponse({"error": _(MESSAGE)}, status=503)
         else:
