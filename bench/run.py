@@ -274,6 +274,22 @@ def finished_jobs(conn):
     return FinishedJobRegistry(queue=Queue("default", connection=conn)).count
 
 
+def wait_drained(conn, timeout=120):
+    """Wait until the workers have worked off everything the load left queued (heat maps on the
+    lower-priority queue too): work deferred past the load is still the load's cost. Returns the
+    seconds it took."""
+    from rq import Queue
+
+    names = ("default", os.environ.get("EXPLAIN_QUEUE") or "explain")
+    queues = [Queue(name, connection=conn) for name in names]
+    started = time.perf_counter()
+    while time.perf_counter() - started < timeout:
+        if all(q.count == 0 and q.started_job_registry.count == 0 for q in queues):
+            break
+        time.sleep(0.05)
+    return round(time.perf_counter() - started, 2)
+
+
 def cpu_per_prediction(before, after, done):
     cells = {k: round((after[k] - before[k]) * 1000 / max(done, 1), 2) for k in after}
     cells["total"] = round(sum(cells.values()), 2)
@@ -298,6 +314,7 @@ def measure_ours(workers, args, single, batch, data_dir):
         jobs_before = finished_jobs(s["conn"])
         before = cpu_split(processes)
         load = run_load(port, path, single, args.count, args.clients)
+        load["drain_s"] = wait_drained(s["conn"])
         after = cpu_split(processes)
         # Dynamic batching: how many jobs the load's uploads took.
         load["jobs"] = finished_jobs(s["conn"]) - jobs_before
