@@ -1,0 +1,61 @@
+"""A worker's bookkeeping per job stays a handful of Redis round trips: heartbeats go as one
+pipeline and are not repeated within a second, the idle state is not set twice, suspension is
+asked at most once a second, and a finished job is saved once, without its pictures. RQ's own
+semantics stay: every job ends in the finished registry with its result."""
+import django_rq
+import pytest
+from django.conf import settings
+from redis.connection import AbstractConnection
+from rq.registry import FinishedJobRegistry
+
+from recognizer import history, storage
+from recognizer.jobs import holds_pictures
+
+# RQ's dequeue, fetch, start and result, the record's two state changes and the metrics take 13
+# today, with room for a beat or a suspension check more on a slow machine. A job used to take
+# about twenty (three beats of three round trips each, among others), and its heat-map job as
+# many again.
+MOST_ROUND_TRIPS_PER_JOB = 16
+
+
+def _enqueue(data):
+    prediction_id = history.new_id()
+    history.create(prediction_id, filename="d.png", stored=storage.save(prediction_id, data, "PNG"),
+                   content_type="image/png", size_bytes=len(data))
+    return django_rq.get_queue("default").enqueue("recognizer.tasks.recognise_upload", prediction_id, data,
+                                                  job_id=f"predict-{prediction_id}")
+
+
+def _work_counting(monkeypatch, jobs):
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(1)
+        return original(self, command, check_health)
+
+    worker = django_rq.get_worker("default", settings.EXPLAIN_QUEUE)
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    try:
+        worker.work(burst=True, with_scheduler=False)
+    finally:
+        monkeypatch.undo()
+    return len(sent), worker
+
+
+@pytest.mark.django_db
+def test_a_job_costs_the_worker_a_handful_of_round_trips(monkeypatch, digit_images, run_worker):
+    _enqueue(digit_images[0])
+    run_worker()  # model loaded, first-time work done: count the steady state
+    one, _ = _work_counting(monkeypatch, [_enqueue(digit_images[1])])
+    jobs = [_enqueue(digit_images[d]) for d in range(10)]
+    ten, _ = _work_counting(monkeypatch, jobs)
+
+    assert (ten - one) / 9 <= MOST_ROUND_TRIPS_PER_JOB
+    registry = FinishedJobRegistry(queue=django_rq.get_queue("default"))
+    for job in jobs:
+        job.refresh()
+        assert job.id in registry and job.get_status() == "finished"
+        assert job.latest_result().return_value[job.args[0]]["status"] == "finished"
+        assert not holds_pictures(job.args)  # saved once, already without its picture
+    assert [r["digit"] for r in history.get_many([j.args[0] for j in jobs])] == list(range(10))
