@@ -10,6 +10,7 @@ how much: for masks, the share of pixels that differ).
 """
 import io
 import json
+import os
 import time
 from pathlib import Path
 
@@ -191,7 +192,8 @@ def compare(repeats=51, out=OUT, verbose=True):
                 print(f"    {e['way']:45s} {e['ms']:9.3f} ms   same: {e['same']} ({e['largest_difference']:.3g})")
     result = {"repeats": repeats, "statistic": "median ms", "steps": rows,
               "command": "python -m ml.opencv_vs_scipy", "opencv": cv2.__version__,
-              "threads": cv2.getNumThreads()}
+              "threads": cv2.getNumThreads(), "cpus": os.cpu_count(),
+              "load_average_1_5_15_min": [round(v, 2) for v in os.getloadavg()]}
     if out:
         Path(out).write_text(json.dumps(result, indent=1) + "\n")
     return result

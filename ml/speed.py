@@ -4,6 +4,7 @@ Writes ml/artifacts/preprocess_speed.json: the median (p50) milliseconds of prep
 decoding included, the model not (its time is in metrics.json).
 """
 import json
+import os
 import time
 from pathlib import Path
 
@@ -59,7 +60,9 @@ def speed(repeats=21, out=SPEED_PATH, verbose=True):
                      "bytes": len(data)})
         if verbose:
             print(f"{kind:40s} {rows[-1]['p50_ms']:7.1f} ms  (p50 of {repeats}, {len(data) / 1024:.0f} KiB)", flush=True)
-    result = {"kinds": rows, "command": "python -m ml.corpus --speed"}
+    # The machine's load while measuring: on a shared machine the figures are that much slower.
+    result = {"kinds": rows, "command": "python -m ml.corpus --speed",
+              "load_average_1_5_15_min": [round(v, 2) for v in os.getloadavg()], "cpus": os.cpu_count()}
     if out:
         Path(out).write_text(json.dumps(result, indent=1) + "\n")
     return result
