@@ -107,6 +107,8 @@ SEAM_HEIGHT = 48
 # A cut may wander this share of the group's height left or right of where it starts: enough to
 # pass between a digit and its neighbour's slanted stroke, not enough to go round a whole digit.
 SEAM_REACH = 0.2
+# Ink-equivalent (share of a pixel) a path pays per row at its full reach from its start.
+SEAM_STRAY = 0.05
 # Ink a cut may cross, in stroke widths: one stroke where two digits touch, a little more where
 # they overlap.
 SEAM_INK = 1.6
@@ -153,7 +155,10 @@ def _seams(mask, margin):
     where = np.clip(where, 0, sw - 1)
     # Bending costs a little, so that among equally clean paths the straightest is taken.
     bend = 0.05
-    cost = small[0][where] + 0.01 * np.abs(offsets)[None, :]
+    # Straying from the start column costs a little on every row, so that starts a few columns
+    # apart keep paths of their own rather than all running into the one cleanest path.
+    stray = SEAM_STRAY * np.abs(offsets)[None, :] / reach
+    cost = small[0][where] + stray
     cost[outside] = np.inf
     back = np.zeros((sh,) + where.shape, np.int8)
     for r in range(1, sh):
@@ -161,7 +166,7 @@ def _seams(mask, margin):
         right = np.pad(cost[:, 1:], ((0, 0), (0, 1)), constant_values=np.inf) + bend
         options = np.stack([left, cost, right])
         step = options.argmin(0)
-        cost = options.min(0) + small[r][where]
+        cost = options.min(0) + small[r][where] + stray
         cost[outside] = np.inf
         back[r] = step - 1
     # Ink crossed, in stroke widths at this scale (2 * area / outline).

@@ -36,9 +36,10 @@ def test_every_sampled_case_is_a_case_of_the_corpus():
     assert set(_by_case()) <= set(CASE_IDS)
 
 
-# Read right by the previous pipeline, wrong by this one; touching digits are the weakest case
-# (see the README's held-out table). Strict: the test fails once it reads right again.
-KNOWN_WRONG = {"multi_digit_touching_00.jpg": "reads 86: the touching 6 and 1 taken as one digit"}
+# Sample pictures the current pipeline misses; numbers whose digits touch are the weakest case
+# (see the README's held-out table). Strict: the test fails once one reads right.
+KNOWN_WRONG = {"number_on_sheet_02.jpg": "reads 24: the 9's open loop hooks into the 4, and the model "
+                                         "reads the two as one 4 (p 0.96)"}
 
 
 @pytest.mark.parametrize("case", sorted(set(_by_case())))
