@@ -414,7 +414,7 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
             height = max(1, y1 - y0)
             for i in range(len(points)):
                 for j in range(i + 1, len(points)):
-                    if (j > i + 1 and np.median(points[j] - points[i]) > 2.0 * height) or (i, j) in pieces:
+                    if (j > i + 1 and (points[j] - points[i]).mean() > 2.0 * height) or (i, j) in pieces:
                         continue
                     pc = render(points[i], points[j])
                     if pc is None or pc[0].sum() == 0:

@@ -102,6 +102,7 @@ def group(comps, shape):
     return groups, marks
 
 
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 # Height (pixels) of the small copy of a group that cuts between touching digits are searched on.
 SEAM_HEIGHT = 48
 # A cut may wander this share of the group's height left or right of where it starts: enough to
@@ -112,6 +113,8 @@ SEAM_STRAY = 0.05
 # Ink a cut may cross, in stroke widths: one stroke where two digits touch, a little more where
 # they overlap.
 SEAM_INK = 1.6
+# Candidate cuts per group at most: each pair of them is a piece the model reads.
+MAX_CUTS = 6
 # Groups narrower than this (width / height) are one digit: even two 1s side by side are wider.
 MIN_SPLIT_ASPECT = 0.5
 # Log-probability a reading loses per height its cuts stray sideways: between cuts the model reads
@@ -129,7 +132,8 @@ def _vertical(x, rows):
 
 
 def _seams(mask, margin):
-    """(start column, path, ink crossed in stroke widths) of the least-inked top-to-bottom paths.
+    """(path, ink crossed in stroke widths, share of the ink on its left) of the least-inked
+    top-to-bottom paths, one per start column.
 
     A path is a column per row: it bends round the strokes, so digits that overlap a little
     (a slanted 1 leaning over its neighbour) are cut apart where a straight column cannot. The
@@ -161,17 +165,19 @@ def _seams(mask, margin):
     cost = small[0][where] + stray
     cost[outside] = np.inf
     back = np.zeros((sh,) + where.shape, np.int8)
+    options = np.full((3,) + where.shape, np.inf, np.float32)
     for r in range(1, sh):
-        left = np.pad(cost[:, :-1], ((0, 0), (1, 0)), constant_values=np.inf) + bend
-        right = np.pad(cost[:, 1:], ((0, 0), (0, 1)), constant_values=np.inf) + bend
-        options = np.stack([left, cost, right])
+        options[0, :, 1:] = cost[:, :-1] + bend
+        options[1] = cost
+        options[2, :, :-1] = cost[:, 1:] + bend
         step = options.argmin(0)
-        cost = options.min(0) + small[r][where] + stray
+        cost = np.take_along_axis(options, step[None], 0)[0] + small[r][where] + stray
         cost[outside] = np.inf
         back[r] = step - 1
     # Ink crossed, in stroke widths at this scale (2 * area / outline).
     m = mask.astype(bool)
-    edge = int((m & ~ndimage.binary_erosion(m)).sum())
+    inside = cv2.erode(mask.astype(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    edge = int(m.sum()) - int(inside.sum())
     stroke = max(1.0, 2.0 * m.sum() / max(edge, 1) * fy)
     ink = cost.min(1) / stroke
     d = cost.argmin(1)
@@ -180,10 +186,13 @@ def _seams(mask, margin):
     for r in range(sh - 1, -1, -1):
         paths[r] = starts + offsets[d]
         d = d + back[r, k, d]
+    # Share of the ink left of each path, on the small copy.
+    before = np.concatenate([np.zeros((sh, 1), np.float32), np.cumsum(small, 1)], 1)
+    share = before[np.arange(sh)[:, None], np.clip(paths, 0, sw)].sum(0) / max(1e-6, float(before[:, -1].sum()))
     # Back to the group's own pixels: each row takes the path's column at its height.
     ys = np.clip(np.round((np.arange(h) + 0.5) * fy - 0.5), 0, sh - 1).astype(int)
     full = np.clip(np.round((paths[ys] + 0.5) / fx), 0, w).astype(np.int32)
-    return [(full[:, i], float(ink[i])) for i in range(len(starts))]
+    return [(full[:, i], float(ink[i]), float(share[i])) for i in range(len(starts))]
 
 
 def cut_points(mask):
@@ -238,21 +247,14 @@ def cut_points(mask):
             break
     # A cut is known by the share of the ink it leaves on its left: two cuts that share out the
     # ink alike are one cut, and one with (almost) all the ink on one side cuts nothing.
-    columns = np.arange(end)[None, :]
-    total = max(1, int(mask.sum()))
-
-    def left_share(path):
-        return float((mask & (columns < path[:, None])).sum()) / total
-
+    before = np.concatenate([[0], np.cumsum(mask.sum(0))]) / max(1, int(mask.sum()))
     cuts = {}
     for c in [lo + i for i in chosen] + default[1:-1]:
-        path = _vertical(c, rows_n)
-        cuts.setdefault(round(left_share(path), 2), path)
+        cuts.setdefault(round(float(before[c]), 2), _vertical(c, rows_n))
     # Paths that bend between digits, cleanest first.
-    for path, ink in sorted(_seams(mask, margin), key=lambda s: s[1]):
-        if ink > SEAM_INK or len(cuts) >= 10:
+    for path, ink, share in sorted(_seams(mask, margin), key=lambda s: s[1]):
+        if ink > SEAM_INK or len(cuts) >= MAX_CUTS:
             break
-        share = left_share(path)
         if 0.05 <= share <= 0.95 and all(abs(share - c) >= 0.03 for c in cuts):
             cuts[round(share, 2)] = path
     inner_cuts = [cuts[c] for c in sorted(cuts, key=lambda c: (float(np.mean(cuts[c])), c))]
