@@ -1,0 +1,28 @@
+"""A single wide digit is read whole, not as two: rendered corpus pictures (tuning split) whose
+digit offers cuts (a long tail, a slanted loop) that the model could read as two digits."""
+import pytest
+
+from ml.corpus import generate
+
+# Each is offered cuts (a Lattice) by segmentation; the model must keep it whole.
+PICTURES = [
+    ("chalkboard", 2),          # a 3 with a long tail to the left
+    ("tiny_in_big_photo", 14),  # a slanted 8, wider than MNIST's 8s
+    ("thick_marker", 0),        # a 9 in thick marker
+    ("scan", 4),                # a scanned 2, its foot wide
+]
+
+
+@pytest.fixture(scope="module")
+def digits(mnist):
+    (_, _), (x, y) = mnist
+    return x, y
+
+
+@pytest.mark.parametrize("case,i", PICTURES)
+def test_it_reads_a_single_digit_as_one_digit(case, i, digits):
+    from ml.recognise import recognise
+
+    data, _, truth = generate(case, i, *digits, split="tuning")
+    assert len(truth) == 1
+    assert recognise(data).number == truth
