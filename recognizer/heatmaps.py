@@ -3,11 +3,12 @@
 Occlusion (ml/explain.py) asks the model about 26 variants of each digit, which costs a worker
 more than the recognition itself; most answers (scripts, batches) are never looked at that
 closely. So a heat map is drawn when a result page or its `explain.png` is first opened: the
-web queues a job of ids on the explain queue (EXPLAIN_QUEUE, served after uploads) and waits a
-moment for the stored PNG. Every later look reads it from the record.
+web queues a job of ids on the explain queue (EXPLAIN_QUEUE, served after uploads) and answers
+at once; the page's script fetches the PNG until the worker has stored it. The web never waits
+for a drawing: a waiting request would hold a web thread outside the cap on waiting clients
+(recognizer/waiting.py). Every later look reads it from the record.
 """
 import logging
-import time
 
 import django_rq
 from django.conf import settings
@@ -16,11 +17,12 @@ from . import history
 
 log = logging.getLogger(__name__)
 
-# How long a page waits for a heat map it asked for before it is shown without one.
-WAIT_SECONDS = 2.0
 # A request for a drawing that went missing (a worker killed under it) is made again after this.
 ASK_AGAIN_SECONDS = 30
-POLL_SECONDS = 0.05
+# What an `explain.png` that is still being drawn tells its client to wait before asking again.
+RETRY_AFTER_SECONDS = 1
+
+STORED, DRAWING = "stored", "drawing"
 
 
 def ask(prediction_id):
@@ -37,16 +39,9 @@ def ask(prediction_id):
     return True
 
 
-def heat_map(prediction_id, wait_seconds=WAIT_SECONDS):
-    """The record's heat-map PNG, asked for and waited on (at most `wait_seconds`) when it has
-    not been drawn yet; None when it cannot be drawn or is not ready in time."""
-    png = history.image(prediction_id, "explain")
-    if png is not None or not history.valid_id(prediction_id) or not ask(prediction_id):
-        return png
-    deadline = time.monotonic() + wait_seconds
-    while time.monotonic() < deadline:
-        time.sleep(POLL_SECONDS)
-        png = history.image(prediction_id, "explain")
-        if png is not None:
-            return png
-    return None
+def state(prediction_id):
+    """STORED when the record's heat map is drawn; DRAWING when it is not yet (its drawing is
+    asked for now, or was already); None when it can never be drawn. Never waits."""
+    if history.image(prediction_id, "explain") is not None:
+        return STORED
+    return DRAWING if ask(prediction_id) else None

@@ -7,6 +7,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _, ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -61,13 +62,9 @@ def result(request, prediction_id):
         "record": record, "records": [record], "correction_form": CorrectionForm(),
         # Only the uploader or staff may correct (corrections.authorize); others see no form.
         "can_correct": access.may_correct(request, record),
-        "has_explain": _has_explain(record),
+        # Asked for here, never waited on: the page's script shows it once a worker has drawn it.
+        "heat_map": heatmaps.state(record["id"]) if record["status"] == "finished" else None,
     })
-
-
-def _has_explain(record):
-    """True when the record's heat map is stored, or drawn now on demand (heatmaps.py)."""
-    return record["status"] == "finished" and heatmaps.heat_map(record["id"]) is not None
 
 
 @never_cache
@@ -218,15 +215,25 @@ def upload_file(request, prediction_id):
     return response
 
 
-MISSING_IMAGE = {"thumb": "No thumbnail yet.", "input": "Not recognised yet.", "explain": "Not recognised yet."}
+MISSING_IMAGE = {"thumb": "No thumbnail yet.", "input": "Not recognised yet.",
+                 "explain": "No heat map can be drawn: the prediction is not recognised, or gone."}
+
+
+def _heat_map_drawing():
+    """202 for a heat map a worker is drawing: the client asks again after Retry-After."""
+    response = JsonResponse({"status": "drawing",
+                             "message": _("The heat map is being drawn. Ask again in a moment.")}, status=202)
+    response["Retry-After"] = str(heatmaps.RETRY_AFTER_SECONDS)
+    add_never_cache_headers(response)
+    return response
 
 
 @require_GET
 def stored_image(request, prediction_id, kind):
-    """The upload's thumbnail or the 28x28 input the model saw, both PNGs kept in Redis."""
+    """The upload's thumbnail, the 28x28 input the model saw or its heat map, PNGs kept in Redis."""
     data = history.image(prediction_id, kind)
-    if data is None and kind == "explain":
-        data = heatmaps.heat_map(prediction_id)  # drawn the first time someone asks
+    if data is None and kind == "explain" and heatmaps.ask(prediction_id):
+        return _heat_map_drawing()  # drawn the first time someone asks; never waited on here
     if data is None:
         raise Http404(MISSING_IMAGE[kind])
     return _image_response(data, "image/png")

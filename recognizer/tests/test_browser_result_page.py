@@ -40,9 +40,12 @@ def test_the_heat_map_is_shown_with_how_to_read_it(open_page, worker_process, di
     browser_page = open_page()
     page = browser_page.open("/")
     _upload(page, tmp_path, "nine.png", digit_images[9])
+    # The page answers before the heat map is drawn; its script shows it once a worker has drawn
+    # it, however long the worker's queue is on a loaded machine.
     heat = page.locator("#heat-map")
-    heat.wait_for()
-    page.wait_for_function("() => document.getElementById('heat-map').complete")
+    heat.wait_for(timeout=60_000)
+    page.wait_for_function("() => document.getElementById('heat-map').complete", timeout=60_000)
+    assert page.locator("#heat-map-pending").count() == 0
     assert heat.evaluate("img => img.naturalWidth") == 28
     assert heat.evaluate("img => img.getBoundingClientRect().width") >= 100  # drawn large, pixelated
     assert "one small square hidden each time" in page.locator(".explain .hint").inner_text()

@@ -1,7 +1,8 @@
 """A heat map shows what an answer rests on: hot where the digit's ink is, cold on the empty
 paper, and the result page shows it with a sentence on how to read it. It is drawn on demand:
 nothing is drawn for an answer until someone opens its page or its explain.png, then a worker
-draws it by its own job on the lower-priority queue, from the stored input, once."""
+draws it by its own job on the lower-priority queue, from the stored input, once. The web never
+waits for it: until it is stored, explain.png answers 202 and the page shows its place."""
 import io
 
 import django_rq
@@ -15,6 +16,8 @@ from ml.explain import occlusion
 from ml.predict import get_predictor
 from ml.recognise import recognise
 from recognizer import heatmaps, history, storage, tasks
+
+from .stack import wait_for
 
 
 def _queued(data, name="d.png"):
@@ -39,15 +42,27 @@ def _explain_queue():
     return django_rq.get_queue(settings.EXPLAIN_QUEUE)
 
 
+def _explain(client, prediction_id):
+    return client.get(f"/media/{prediction_id}/explain.png")
+
+
 @pytest.mark.django_db
 def test_a_heat_map_is_drawn_when_its_result_is_first_opened(client, digit_images, start_worker):
     prediction_id = _queued(digit_images[2])
     tasks.recognise_upload(prediction_id, digit_images[2])
     # An answer nobody looks at costs no heat map.
     assert history.image(prediction_id, "explain") is None and _explain_queue().count == 0
+    # The page asks for it and answers at once, with its place and how to read it; its script
+    # (and, without script, a reload) shows it once drawn.
+    page = client.get(f"/p/{prediction_id}/").content.decode()
+    assert 'id="heat-map-pending"' in page and "is being drawn" in page and "js/heat-map.js" in page
+    assert f'data-src="/media/{prediction_id}/explain.png"' in page
+    assert "one small square hidden each time" in page
+    assert _explain_queue().count == 1
     start_worker()
-    response = client.get(f"/media/{prediction_id}/explain.png")
-    assert response.status_code == 200 and response["Content-Type"] == "image/png"
+    response = wait_for(lambda: (r := _explain(client, prediction_id)).status_code == 200 and r, timeout=120,
+                        message="the worker drew no heat map")
+    assert response["Content-Type"] == "image/png"
     with Image.open(io.BytesIO(response.content)) as img:
         assert img.size == (28, 28) and img.mode == "RGB"
         pixels = np.asarray(img)
@@ -55,8 +70,29 @@ def test_a_heat_map_is_drawn_when_its_result_is_first_opened(client, digit_image
     assert (pixels[..., 0].astype(int) - pixels[..., 2]).max() > 100
     assert history.image(prediction_id, "explain") == response.content
     page = client.get(f"/p/{prediction_id}/").content.decode()
-    assert f"/media/{prediction_id}/explain.png" in page
+    assert f'<img src="/media/{prediction_id}/explain.png" class="heat-map" id="heat-map"' in page
+    assert "heat-map-pending" not in page and "js/heat-map.js" not in page
     assert "one small square hidden each time" in page
+
+
+@pytest.mark.django_db
+def test_while_it_is_drawn_it_answers_202_and_is_asked_for_once(client, digit_images):
+    prediction_id = _queued(digit_images[5])
+    tasks.recognise_upload(prediction_id, digit_images[5])
+    # No worker runs: every look answers at once that it is being drawn, and only the first queues it.
+    for _ in range(3):
+        assert 'id="heat-map-pending"' in client.get(f"/p/{prediction_id}/").content.decode()
+        response = _explain(client, prediction_id)
+        assert response.status_code == 202 and response["Content-Type"] == "application/json"
+        assert response["Retry-After"] == str(heatmaps.RETRY_AFTER_SECONDS)
+        assert "no-cache" in response["Cache-Control"]  # a 202 is never kept in place of the PNG
+        assert response.json() == {"status": "drawing",
+                                   "message": "The heat map is being drawn. Ask again in a moment."}
+    zh = client.get(f"/media/{prediction_id}/explain.png", HTTP_ACCEPT_LANGUAGE="zh-CN,zh;q=0.9")
+    assert zh.status_code == 202 and "热力图" in zh.json()["message"]
+    [job] = _explain_queue().get_jobs()
+    assert job.args == ([prediction_id],)
+    assert history.image(prediction_id, "explain") is None
 
 
 @pytest.mark.django_db
