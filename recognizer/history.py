@@ -479,15 +479,17 @@ def prune(*, max_records=None, max_age_seconds=None, now=None):
     return [name for name in map(delete, sorted(doomed)) if name]
 
 
-def add_counts(fields):
-    """Add to the running totals in {p}:counters (field -> amount); see recognizer/metrics.py."""
-    pipe = connection().pipeline(transaction=False)
+def add_counts(fields, pipeline=None):
+    """Add to the running totals in {p}:counters (field -> amount); see recognizer/metrics.py.
+    On `pipeline` when given (the caller's own round trip), else in a round trip of its own."""
+    pipe = pipeline if pipeline is not None else connection().pipeline(transaction=False)
     for name, amount in fields.items():
         if isinstance(amount, float):
             pipe.hincrbyfloat(_key("counters"), name, amount)
         else:
             pipe.hincrby(_key("counters"), name, amount)
-    pipe.execute()
+    if pipeline is None:
+        pipe.execute()
 
 
 def read_counts():

@@ -26,12 +26,16 @@ def _digit_label(outcome):
     return number if len(number) == 1 else "several"
 
 
-def count_uploads(n):
+# `pipeline`: the Redis pipeline that records the event itself, so that counting it costs no
+# round trip of its own (and is counted exactly when the event is written).
+
+
+def count_uploads(n, pipeline=None):
     """`n` pictures were accepted and queued."""
-    history.add_counts({"uploads": n})
+    history.add_counts({"uploads": n}, pipeline)
 
 
-def observe_job(seconds, outcomes):
+def observe_job(seconds, outcomes, pipeline=None):
     """A recognition job ran for `seconds` and ended its records with `outcomes` (one dict each,
     with `status`, and `number` or `code`)."""
     fields = {"jobs:count": 1, "jobs:sum": seconds}
@@ -44,7 +48,7 @@ def observe_job(seconds, outcomes):
         if outcome["status"] == "failed":
             reason = f"failures:{outcome.get('code') or 'unknown'}"
             fields[reason] = fields.get(reason, 0) + 1
-    history.add_counts(fields)
+    history.add_counts(fields, pipeline)
 
 
 def count_failures(code, n):

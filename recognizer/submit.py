@@ -147,7 +147,6 @@ def _submit(uploads, source, owner, crops):
     except Exception:
         _remove(stored_names)
         raise
-    metrics.count_uploads(len(ids))
     return ids, public(refused)
 
 
@@ -155,6 +154,8 @@ def _enqueue(ids, images, job_id, pipeline, crops):
     # Enqueued by name so the web processes never import the model's libraries; on the
     # caller's transaction, so the job exists exactly when its records do.
     queue = django_rq.get_queue("default", connection=history.connection())
+    # Counted in the same transaction: uploads are counted exactly when they are queued.
+    metrics.count_uploads(len(ids), pipeline=pipeline)
     options = {"job_id": job_id, "on_failure": ON_FAILURE, "pipeline": pipeline,
                "result_ttl": settings.JOB_RESULT_TTL, "failure_ttl": settings.JOB_FAILURE_TTL}
     # Crop boxes go with the job only when someone drew one.

@@ -53,12 +53,13 @@ def recognise_batch(prediction_ids, images, crops=None):
             raise
     per_image_ms = (time.perf_counter() - started) * 1000 / max(len(images), 1)
     summary = {}
-    # Each record's change is atomic on its own (history._UPDATE); one round trip for them all.
+    # Each record's change is atomic on its own (history._UPDATE); one round trip for them all,
+    # the job's metrics included (its duration is then up to that write).
     pipe = history.connection().pipeline(transaction=False)
     for prediction_id, data, result in zip(prediction_ids, images, results):
         summary[prediction_id] = _record(prediction_id, data, result, per_image_ms, pipe)
+    metrics.observe_job(time.perf_counter() - started, summary.values(), pipeline=pipe)
     pipe.execute()
-    metrics.observe_job(time.perf_counter() - started, summary.values())
     broken = [r.error for r in results if isinstance(r, _Broken)]
     if broken:
         raise broken[0]  # the others are recorded; the traceback still goes to the failed registry

@@ -11,11 +11,11 @@ from rq.registry import FinishedJobRegistry
 from recognizer import history, storage
 from recognizer.jobs import holds_pictures
 
-# RQ's dequeue, fetch, start and result, the record's two state changes and the metrics take 13
-# today, with room for a beat or a suspension check more on a slow machine. A job used to take
-# about twenty (three beats of three round trips each, among others), and its heat-map job as
-# many again.
-MOST_ROUND_TRIPS_PER_JOB = 16
+# RQ's dequeue, fetch, start and result and the record's two state changes take 12 today (the
+# metrics ride on the second), with room for a few beats or suspension checks more over the nine
+# jobs on a slow machine. A job used to take 13 (the metrics their own), before that about twenty
+# (three beats of three round trips each, among others), and its heat-map job as many again.
+MOST_ROUND_TRIPS_PER_JOB = 12.5
 
 
 def _enqueue(data):
