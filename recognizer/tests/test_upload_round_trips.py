@@ -1,0 +1,36 @@
+"""An upload is recorded, queued and counted in one Redis transaction, so in one round trip,
+however many pictures it holds: the metrics' count rides on it (it used to cost a second)."""
+import django_rq
+import pytest
+from redis.connection import AbstractConnection
+
+from recognizer import history, submit
+
+
+def _round_trips(monkeypatch, uploads):
+    sent = []
+    original = AbstractConnection.send_packed_command
+
+    def counting(self, command, check_health=True):
+        sent.append(1)
+        return original(self, command, check_health)
+
+    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
+    try:
+        ids, refused = submit.accept(uploads)
+    finally:
+        monkeypatch.undo()
+    assert refused == []
+    return len(sent), ids
+
+
+@pytest.mark.django_db
+def test_an_upload_of_one_picture_or_three_takes_one_round_trip(monkeypatch, digit_images):
+    submit.accept([("warm.png", digit_images[0])])  # scripts loaded: count the steady state
+    one, first = _round_trips(monkeypatch, [("1.png", digit_images[1])])
+    three, rest = _round_trips(monkeypatch, [(f"{d}.png", digit_images[d]) for d in (2, 3, 4)])
+
+    assert one == three == 1
+    assert [r["status"] for r in history.get_many(first + rest)] == ["queued"] * 4
+    assert django_rq.get_queue("default").count == 3  # the warm-up's job, then one per upload
+    assert history.read_counts()["uploads"] == 5
