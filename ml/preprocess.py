@@ -381,7 +381,8 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
 
         columns = np.arange(own.shape[1])[None, :]
 
-        def render(a, b):
+        def render(a, b, own=own, columns=columns, soft_ink=soft_ink, X0=X0, Y0=Y0, rendered=rendered):
+            # Bound now: drawn later (Lattice.expand), after this loop has moved on.
             # The ink between two cuts (a column per row each).
             key = (a.tobytes(), b.tobytes())
             if key not in rendered:
@@ -410,28 +411,30 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
         if not shown:
             continue
         if points is not None:
-            pieces, p_inputs, p_boxes, p_pen, p_aspect = {}, [], [], [], []
-            height = max(1, y1 - y0)
-            for i in range(len(points)):
-                for j in range(i + 1, len(points)):
-                    if (j > i + 1 and (points[j] - points[i]).mean() > 2.0 * height) or (i, j) in pieces:
-                        continue
-                    pc = render(points[i], points[j])
-                    if pc is None or pc[0].sum() == 0:
-                        pieces[i, j] = -1  # no ink between these cuts: a free step, no digit
-                        continue
-                    pieces[i, j] = len(p_inputs)
-                    p_inputs.append(pc[0])
-                    p_boxes.append(pc[1])
-                    # Digits of one number are about as tall as each other: a sliver or a
-                    # flat stroke is a piece of a digit.
-                    tall = pc[3] / max(1, y1 - y0)
-                    p_pen.append(max(0.0, 0.6 - tall) * 10
-                                 + BEND_COST * (bend(points[i], height) + bend(points[j], height)))
-                    p_aspect.append(float(pc[2]))
-            if p_inputs:
-                alternatives.append(Lattice(len(inputs), len(shown), points, pieces, np.stack(p_inputs),
-                                            p_boxes, p_pen, p_aspect))
+            def expand(points=points, render=render, y0=y0, y1=y1):
+                # Drawing every piece between cuts costs more than the rest of preprocessing,
+                # so it is done only for the groups whose plain reading is in doubt (ml.recognise).
+                pieces, p_inputs, p_boxes, p_pen, p_aspect = {}, [], [], [], []
+                height = max(1, y1 - y0)
+                for i in range(len(points)):
+                    for j in range(i + 1, len(points)):
+                        if (j > i + 1 and (points[j] - points[i]).mean() > 2.0 * height) or (i, j) in pieces:
+                            continue
+                        pc = render(points[i], points[j])
+                        if pc is None or pc[0].sum() == 0:
+                            pieces[i, j] = -1  # no ink between these cuts: a free step, no digit
+                            continue
+                        pieces[i, j] = len(p_inputs)
+                        p_inputs.append(pc[0])
+                        p_boxes.append(pc[1])
+                        # Digits of one number are about as tall as each other: a sliver or a
+                        # flat stroke is a piece of a digit.
+                        tall = pc[3] / max(1, y1 - y0)
+                        p_pen.append(max(0.0, 0.6 - tall) * 10
+                                     + BEND_COST * (bend(points[i], height) + bend(points[j], height)))
+                        p_aspect.append(float(pc[2]))
+                return pieces, p_inputs, p_boxes, p_pen, p_aspect
+            alternatives.append(Lattice(len(inputs), len(shown), points, [pc[2] for pc in shown], expand))
         inputs.extend(pc[0] for pc in shown)
         boxes.extend(pc[1] for pc in shown)
     if not inputs:

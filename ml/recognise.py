@@ -44,6 +44,11 @@ SPLIT_COST = 0.05
 # 95th percentile of width / height per class in MNIST's training set. A reading of a piece
 # much wider than its digit ever is (a "4" as wide as tall) is likely two touching digits.
 ASPECT_P95 = (1.25, 0.8, 1.43, 1.11, 1.11, 1.43, 1.0, 1.11, 1.05, 0.9)
+# A group's other cuts are drawn and read only when a plain reading is less sure than this, or a
+# piece is wider than this share of its digit's ASPECT_P95.
+DOUBT_CONFIDENCE = 0.99
+DOUBT_ASPECT = 0.8
+ALWAYS_CUT = False
 ASPECT_WEIGHT = 2.0
 
 
@@ -145,23 +150,29 @@ def recognise_many(items, predictor=None, crops=None):
         return results
     if predictor is None:
         predictor = _default_predictor()
-    batch = []
+    probs = np.asarray(predictor.predict(np.concatenate([pre.inputs for _, pre in pending])), np.float64)
+    rows_of, at = [], 0
     for _, pre in pending:
-        batch.append(pre.inputs)
-        batch.extend(lattice.inputs for lattice in pre.alternatives)
-    probs = np.asarray(predictor.predict(np.concatenate(batch)), np.float64)
-    at = 0
+        rows_of.append(probs[at:at + len(pre.inputs)])
+        at += len(pre.inputs)
+    # Groups that may be touching digits and whose plain reading is in doubt: every way to cut
+    # them, read in a second call.
+    doubtful = [lattice for (_, pre), rows in zip(pending, rows_of) for lattice in pre.alternatives
+                if _in_doubt(lattice, rows) and len(lattice.inputs)]
+    cut_probs = {}
+    if doubtful:
+        p2 = np.asarray(predictor.predict(np.concatenate([lattice.inputs for lattice in doubtful])), np.float64)
+        at = 0
+        for lattice in doubtful:
+            cut_probs[id(lattice)] = p2[at:at + len(lattice.inputs)]
+            at += len(lattice.inputs)
 
-    def take(n):
-        nonlocal at
-        at += n
-        return probs[at - n:at]
-
-    for index, pre in pending:
-        inputs, boxes, rows = list(pre.inputs), list(pre.boxes), list(take(len(pre.inputs)))
-        # Groups that may be touching digits: keep the cut the model reads most surely.
-        # Later groups sit further right, so replacing from the right keeps slots valid.
-        chosen = [(lattice, _best_cut(lattice, take(len(lattice.inputs)))) for lattice in pre.alternatives]
+    for (index, pre), pre_rows in zip(pending, rows_of):
+        inputs, boxes, rows = list(pre.inputs), list(pre.boxes), list(pre_rows)
+        # Keep the cut the model reads most surely. Later groups sit further right, so
+        # replacing from the right keeps slots valid.
+        chosen = [(lattice, _best_cut(lattice, cut_probs[id(lattice)])) for lattice in pre.alternatives
+                  if id(lattice) in cut_probs]
         for lattice, (picked, p) in reversed(chosen):
             if picked is None:
                 continue
@@ -177,6 +188,17 @@ def recognise_many(items, predictor=None, crops=None):
         rec.hint = _hint(pre, answers, rec.low_confidence)
         results[index] = rec
     return results
+
+
+def _in_doubt(lattice, rows):
+    """Whether a group's plain reading leaves room for another cut: a digit read unsurely, or a
+    piece wider than the digit it was read as ever is (two touching digits read as one)."""
+    if ALWAYS_CUT:
+        return True
+    mine = rows[lattice.start:lattice.start + lattice.count]
+    digits = mine.argmax(1)
+    limits = DOUBT_ASPECT * np.asarray(ASPECT_P95)[digits]
+    return bool((mine.max(1) < DOUBT_CONFIDENCE).any() or (np.asarray(lattice.default_aspects) > limits).any())
 
 
 def _best_cut(lattice, probs):

@@ -2,7 +2,6 @@
 
 Works on the binary ink mask preprocess() made; knows nothing of pixels' grey levels or of the model.
 """
-from dataclasses import dataclass
 
 import cv2
 import numpy as np
@@ -13,21 +12,34 @@ MAX_DIGITS = 12
 MAX_MARKS = MAX_DIGITS
 
 
-@dataclass
 class Lattice:
     """The ways to cut one group of ink that may be several touching digits.
 
     Cut points run left to right; `pieces[(i, j)]` is the index, in `inputs`/`boxes`/
     `penalties`/`aspects`, of the ink between points i and j drawn as one digit (-1: no ink there).
+    The pieces are drawn on first use (`expand`): most groups are one digit read without doubt.
     """
-    start: int            # first slot of this group in Preprocessed.inputs
-    count: int            # slots the shape-only default takes there
-    points: list
-    pieces: dict
-    inputs: np.ndarray
-    boxes: list
-    penalties: list       # log-probability handicaps from shape alone
-    aspects: list         # width / height of each piece
+
+    def __init__(self, start, count, points, default_aspects, expand):
+        self.start = start            # first slot of this group in Preprocessed.inputs
+        self.count = count            # slots the shape-only default takes there
+        self.points = points
+        self.default_aspects = default_aspects  # width / height of each default slot
+        self._expand = expand
+        self._drawn = None
+
+    def _pieces(self):
+        if self._drawn is None:
+            pieces, inputs, boxes, penalties, aspects = self._expand()
+            self._drawn = (pieces, np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32),
+                           boxes, penalties, aspects)
+        return self._drawn
+
+    pieces = property(lambda self: self._pieces()[0])
+    inputs = property(lambda self: self._pieces()[1])
+    boxes = property(lambda self: self._pieces()[2])
+    penalties = property(lambda self: self._pieces()[3])   # log-probability handicaps from shape alone
+    aspects = property(lambda self: self._pieces()[4])     # width / height of each piece
 
 
 def components(mask):
