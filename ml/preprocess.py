@@ -405,15 +405,17 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
                     rendered[key] = (normalise_digit(piece), box, aspect, int(tall))
             return rendered[key]
 
-        default, points = cut_points(own)
+        default, candidates = cut_points(own)
         shown = [render(c0, c1) for c0, c1 in zip(default[:-1], default[1:])]
         shown = [pc for pc in shown if pc is not None and pc[0].sum() > 0]
         if not shown:
             continue
-        if points is not None:
-            def expand(points=points, render=render, y0=y0, y1=y1):
-                # Drawing every piece between cuts costs more than the rest of preprocessing,
-                # so it is done only for the groups whose plain reading is in doubt (ml.recognise).
+        if candidates is not None:
+            def expand(candidates=candidates, render=render, y0=y0, y1=y1):
+                # Finding cuts and drawing every piece between them costs more than the rest of
+                # preprocessing, so it is done only for groups whose plain reading is in doubt
+                # (ml.recognise).
+                points = candidates() or []
                 pieces, p_inputs, p_boxes, p_pen, p_aspect = {}, [], [], [], []
                 height = max(1, y1 - y0)
                 for i in range(len(points)):
@@ -433,8 +435,8 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
                         p_pen.append(max(0.0, 0.6 - tall) * 10
                                      + BEND_COST * (bend(points[i], height) + bend(points[j], height)))
                         p_aspect.append(float(pc[2]))
-                return pieces, p_inputs, p_boxes, p_pen, p_aspect
-            alternatives.append(Lattice(len(inputs), len(shown), points, [pc[2] for pc in shown], expand))
+                return points, pieces, p_inputs, p_boxes, p_pen, p_aspect
+            alternatives.append(Lattice(len(inputs), len(shown), [pc[2] for pc in shown], expand))
         inputs.extend(pc[0] for pc in shown)
         boxes.extend(pc[1] for pc in shown)
     if not inputs:

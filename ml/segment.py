@@ -20,19 +20,18 @@ class Lattice:
     The pieces are drawn on first use (`expand`): most groups are one digit read without doubt.
     """
 
-    def __init__(self, start, count, points, default_aspects, expand):
+    def __init__(self, start, count, default_aspects, expand):
         self.start = start            # first slot of this group in Preprocessed.inputs
         self.count = count            # slots the shape-only default takes there
-        self.points = points
         self.default_aspects = default_aspects  # width / height of each default slot
         self._expand = expand
         self._drawn = None
 
     def _pieces(self):
         if self._drawn is None:
-            pieces, inputs, boxes, penalties, aspects = self._expand()
+            points, pieces, inputs, boxes, penalties, aspects = self._expand()
             self._drawn = (pieces, np.stack(inputs) if inputs else np.zeros((0, 28, 28), np.float32),
-                           boxes, penalties, aspects)
+                           boxes, penalties, aspects, points)
         return self._drawn
 
     pieces = property(lambda self: self._pieces()[0])
@@ -40,6 +39,7 @@ class Lattice:
     boxes = property(lambda self: self._pieces()[2])
     penalties = property(lambda self: self._pieces()[3])   # log-probability handicaps from shape alone
     aspects = property(lambda self: self._pieces()[4])     # width / height of each piece
+    points = property(lambda self: self._pieces()[5])
 
 
 def components(mask):
@@ -215,7 +215,8 @@ def cut_points(mask):
     near where equal shares of its width would put the cuts. Groups that might be touching
     digits also get candidate cuts, for the model to judge: the thin columns, and the paths
     from top to bottom that cross the least ink (they bend between digits that overlap).
-    Candidates run left to right and include both ends; None when there are none.
+    `candidates` is None for a group too narrow to be two digits, else a function giving the
+    candidate cuts, left to right with both ends (None when there are none).
     """
     rows_n, end = mask.shape
     rows = np.where(mask.any(1))[0]
@@ -240,36 +241,41 @@ def cut_points(mask):
                 default.append(lo + int(np.argmin(profile[lo:hi])))
         default.append(end)
     default_cuts = [_vertical(c, rows_n) for c in default]
-    # Candidates: the thinnest local minima of the column profile, not too near each other
-    # nor the ends (a 1 is about a tenth of the height wide).
-    margin = max(2, int(0.1 * height))
-    lo, hi = cols[0] + margin, cols[-1] - margin
-    inner = profile[lo:hi]
-    if inner.size < 3:
-        return default_cuts, None
-    is_min = np.r_[False, (inner[1:-1] <= inner[:-2]) & (inner[1:-1] <= inner[2:]), False]
-    order = np.argsort(inner + np.arange(inner.size) * 1e-6)
-    chosen = []
-    for i in order:
-        if not is_min[i] or inner[i] > 0.6 * float(np.median(profile[cols[0]:cols[-1] + 1])):
-            continue
-        if all(abs(i - j) >= margin for j in chosen):
-            chosen.append(int(i))
-        if len(chosen) == 6:
-            break
-    # A cut is known by the share of the ink it leaves on its left: two cuts that share out the
-    # ink alike are one cut, and one with (almost) all the ink on one side cuts nothing.
-    before = np.concatenate([[0], np.cumsum(mask.sum(0))]) / max(1, int(mask.sum()))
-    cuts = {}
-    for c in [lo + i for i in chosen] + default[1:-1]:
-        cuts.setdefault(round(float(before[c]), 2), _vertical(c, rows_n))
-    # Paths that bend between digits, cleanest first.
-    for path, ink, share in sorted(_seams(mask, margin), key=lambda s: s[1]):
-        if ink > SEAM_INK or len(cuts) >= MAX_CUTS:
-            break
-        if 0.05 <= share <= 0.95 and all(abs(share - c) >= 0.03 for c in cuts):
-            cuts[round(share, 2)] = path
-    inner_cuts = [cuts[c] for c in sorted(cuts, key=lambda c: (float(np.mean(cuts[c])), c))]
-    cuts = [ends[0]] + inner_cuts + [ends[1]]
-    return default_cuts, (cuts if len(cuts) > 2 else None)
+
+    def candidates():
+        # Looked for on first use: most groups are one digit read without doubt (ml.recognise).
+        # Candidates: the thinnest local minima of the column profile, not too near each other
+        # nor the ends (a 1 is about a tenth of the height wide).
+        margin = max(2, int(0.1 * height))
+        lo, hi = cols[0] + margin, cols[-1] - margin
+        inner = profile[lo:hi]
+        if inner.size < 3:
+            return None
+        is_min = np.r_[False, (inner[1:-1] <= inner[:-2]) & (inner[1:-1] <= inner[2:]), False]
+        order = np.argsort(inner + np.arange(inner.size) * 1e-6)
+        chosen = []
+        for i in order:
+            if not is_min[i] or inner[i] > 0.6 * float(np.median(profile[cols[0]:cols[-1] + 1])):
+                continue
+            if all(abs(i - j) >= margin for j in chosen):
+                chosen.append(int(i))
+            if len(chosen) == 6:
+                break
+        # A cut is known by the share of the ink it leaves on its left: two cuts that share out
+        # the ink alike are one cut, and one with (almost) all the ink on one side cuts nothing.
+        before = np.concatenate([[0], np.cumsum(mask.sum(0))]) / max(1, int(mask.sum()))
+        cuts = {}
+        for c in [lo + i for i in chosen] + default[1:-1]:
+            cuts.setdefault(round(float(before[c]), 2), _vertical(c, rows_n))
+        # Paths that bend between digits, cleanest first.
+        for path, ink, share in sorted(_seams(mask, margin), key=lambda s: s[1]):
+            if ink > SEAM_INK or len(cuts) >= MAX_CUTS:
+                break
+            if 0.05 <= share <= 0.95 and all(abs(share - c) >= 0.03 for c in cuts):
+                cuts[round(share, 2)] = path
+        inner_cuts = [cuts[c] for c in sorted(cuts, key=lambda c: (float(np.mean(cuts[c])), c))]
+        cuts = [ends[0]] + inner_cuts + [ends[1]]
+        return cuts if len(cuts) > 2 else None
+
+    return default_cuts, candidates
 

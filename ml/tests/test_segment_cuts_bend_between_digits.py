@@ -33,6 +33,8 @@ def test_no_straight_column_parts_them():
 
 def test_it_offers_a_cut_that_bends_between_them():
     mask, left, right = _interlocked()
-    _, cuts = cut_points(mask)
+    _, candidates = cut_points(mask)
+    assert candidates is not None
+    cuts = candidates()
     assert cuts is not None
     assert any(_parts_them(mask, left, right, cut) for cut in cuts[1:-1])
