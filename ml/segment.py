@@ -10,6 +10,9 @@ from scipy import ndimage
 MAX_DIGITS = 12
 # More digit-like marks than this is a page of writing, not a number: the person is asked to crop.
 MAX_MARKS = MAX_DIGITS
+# Working pixels: a mark shorter than this is a speck of grain or dust, not a digit that could
+# be read (the model needs its 20x20 box drawn from more than a few pixels).
+MIN_HEIGHT = 6
 
 
 class Lattice:
@@ -106,7 +109,7 @@ def group(comps, shape):
     tallest = max(g["box"][3] - g["box"][1] for g in groups)
     biggest = max(g["area"] for g in groups)
     groups = [g for g in groups
-              if g["box"][3] - g["box"][1] >= 0.4 * tallest and g["area"] >= 0.08 * biggest]
+              if g["box"][3] - g["box"][1] >= max(MIN_HEIGHT, 0.4 * tallest) and g["area"] >= 0.08 * biggest]
     marks = len(groups)
     if len(groups) > MAX_DIGITS:
         groups = sorted(groups, key=lambda g: -g["area"])[:MAX_DIGITS]
