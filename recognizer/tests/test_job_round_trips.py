@@ -1,9 +1,9 @@
 """A job writes its records in a fixed number of Redis round trips, however many pictures it holds:
 one to mark them started, one for their answers with the job's metrics."""
 import pytest
-from redis.connection import AbstractConnection
 
 from recognizer import history, storage, tasks
+from recognizer.tests.round_trips import count_round_trips
 
 
 def _queued(data):
@@ -14,19 +14,7 @@ def _queued(data):
 
 
 def _round_trips(monkeypatch, ids, images):
-    sent = []
-    original = AbstractConnection.send_packed_command
-
-    def counting(self, command, check_health=True):
-        sent.append(1)
-        return original(self, command, check_health)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
-    try:
-        tasks.recognise_batch(ids, images)
-    finally:
-        monkeypatch.undo()
-    return len(sent)
+    return count_round_trips(monkeypatch, lambda: tasks.recognise_batch(ids, images))[0]
 
 
 @pytest.mark.django_db

@@ -2,26 +2,15 @@
 however many pictures it holds: the metrics' count rides on it (it used to cost a second)."""
 import django_rq
 import pytest
-from redis.connection import AbstractConnection
 
 from recognizer import history, submit
+from recognizer.tests.round_trips import count_round_trips
 
 
 def _round_trips(monkeypatch, uploads):
-    sent = []
-    original = AbstractConnection.send_packed_command
-
-    def counting(self, command, check_health=True):
-        sent.append(1)
-        return original(self, command, check_health)
-
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
-    try:
-        ids, refused = submit.accept(uploads)
-    finally:
-        monkeypatch.undo()
+    sent, (ids, refused) = count_round_trips(monkeypatch, lambda: submit.accept(uploads))
     assert refused == []
-    return len(sent), ids
+    return sent, ids
 
 
 @pytest.mark.django_db

@@ -5,11 +5,11 @@ semantics stay: every job ends in the finished registry with its result."""
 import django_rq
 import pytest
 from django.conf import settings
-from redis.connection import AbstractConnection
 from rq.registry import FinishedJobRegistry
 
 from recognizer import history, storage
 from recognizer.jobs import holds_pictures
+from recognizer.tests.round_trips import count_round_trips
 
 # RQ's dequeue, fetch, start and result and the record's two state changes take 12 today (the
 # metrics ride on the second), with room for a few beats or suspension checks more over the nine
@@ -27,20 +27,9 @@ def _enqueue(data):
 
 
 def _work_counting(monkeypatch, jobs):
-    sent = []
-    original = AbstractConnection.send_packed_command
-
-    def counting(self, command, check_health=True):
-        sent.append(1)
-        return original(self, command, check_health)
-
     worker = django_rq.get_worker("default", settings.EXPLAIN_QUEUE)
-    monkeypatch.setattr(AbstractConnection, "send_packed_command", counting)
-    try:
-        worker.work(burst=True, with_scheduler=False)
-    finally:
-        monkeypatch.undo()
-    return len(sent), worker
+    sent, _ = count_round_trips(monkeypatch, lambda: worker.work(burst=True, with_scheduler=False))
+    return sent, worker
 
 
 @pytest.mark.django_db
