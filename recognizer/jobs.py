@@ -65,6 +65,40 @@ def drop_pictures(job, only=None):
     job.connection.eval(_SET_DATA, 1, job.key, job.data)
 
 
+# How many times a job cut off by a Redis failure was put back on its queue (in the job's meta):
+# once only, so that a job that keeps meeting failures ends instead of running in a loop.
+REQUEUED_META = "requeued_after_redis_failure"
+MAX_REQUEUES = 1
+
+
+def requeue_cut_off(job_id, connection):
+    """Put a job that a Redis failure cut off back at the front of its queue, with the same id,
+    as Redis now holds it; True if it was. Not when Redis no longer has the job, the job has
+    ended, its pictures are gone (nothing to recognise again) or it was put back once already.
+    Running it again is safe: a record's answer is written to the same record (history.py)."""
+    from rq import Queue
+    from rq.registry import StartedJobRegistry
+
+    job = _fetch(job_id, connection)
+    if job is None or job.get_status() in ENDED:
+        return False
+    if job.get_status() == JobStatus.QUEUED:
+        return True  # put back already (by the worker's check when Redis answered again)
+    try:
+        args = job.args
+    except Exception:
+        return False
+    if not holds_pictures(args) or job.meta.get(REQUEUED_META, 0) >= MAX_REQUEUES:
+        return False
+    job.meta[REQUEUED_META] = job.meta.get(REQUEUED_META, 0) + 1
+    job.worker_name = None
+    pipe = connection.pipeline()
+    StartedJobRegistry(job.origin, connection=connection, job_class=type(job)).remove_executions(job, pipeline=pipe)
+    Queue(job.origin, connection=connection, job_class=type(job))._enqueue_job(job, pipeline=pipe, at_front=True)
+    pipe.execute()
+    return True
+
+
 def _unclaimed_key(job):
     return f"rq:unclaimed:{job.id}"
 

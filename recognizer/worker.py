@@ -10,8 +10,11 @@ records left pending by a dead worker are ended (reconcile.py) and old history i
 A worker outlives Redis going away (a crash, a restart, a Sentinel failover): RQ's own loop
 retries only its blocking dequeue and quits on any other Redis error, which would take the
 loaded model down with it. Here every Redis call of the loop waits for Redis with back-off
-instead, a job cut off by the outage ends as "lost" (its records say so), and a job ended here
-no longer carries its pictures (jobs.py).
+instead. A job cut off by the outage is put back on its queue once, with the same id, when Redis
+answers again: it still carries its pictures, and recording answers is idempotent per record id,
+so running it again writes the same records. Only a job that cannot run again (its pictures
+gone, or already put back once) ends as "lost" (its records say so); a job ended here no longer
+carries its pictures (jobs.py).
 """
 import logging
 import time
@@ -118,10 +121,10 @@ class ModelWorker(SimpleWorker):
             # The job may have run, half-run or not started: Redis cannot say which until it is
             # back. Its records are then ended as lost, never left waiting.
             self._redis_lost = True
-            log.error("Worker %s: Redis failed around job %s (%s); it will be ended as lost",
+            log.error("Worker %s: Redis failed around job %s (%s); it will run again or end as lost",
                       self.name, job.id, exc)
             self.until_redis_answers("reconnect", self.connection.ping)
-            self.end_lost(job)
+            self.requeue_or_end_lost(job)
             self.until_redis_answers("set_state", super().set_state, "idle")
             return
         self.until_redis_answers("dropping the job's pictures", jobs.drop_pictures, job)
@@ -157,14 +160,25 @@ class ModelWorker(SimpleWorker):
 
     def after_outage(self):
         """Redis is back: jobs that Redis still shows running on this worker are not running
-        (this worker is between jobs), so end them as lost."""
+        (this worker is between jobs), so they run again, or end as lost."""
         try:
             from . import reconcile
 
             for job in reconcile.started_jobs_of(self.name, self.connection):
-                self.end_lost(job)
+                self.requeue_or_end_lost(job)
         except Exception:
             log.exception("Worker %s: could not check its jobs after the outage", self.name)
+
+    def requeue_or_end_lost(self, job):
+        """A job cut off by a Redis failure goes back on its queue (at the front, same id) if it
+        can run again; otherwise it ends as lost."""
+        try:
+            if jobs.requeue_cut_off(job.id, self.connection):
+                log.warning("Worker %s: job %s put back on its queue after the outage", self.name, job.id)
+                return
+        except Exception:
+            log.exception("Worker %s: could not put job %s back on its queue", self.name, job.id)
+        self.end_lost(job)
 
     def end_lost(self, job):
         from . import reconcile

@@ -1,6 +1,6 @@
 """A worker process outlives a Redis outage: it waits for Redis with back-off instead of
-exiting, the job the outage cut off ends as lost (not as a fault of the picture), and new
-uploads are recognised once Redis is back."""
+exiting, the job the outage cut off ends as lost when it cannot run again (this one carries no
+picture; not as a fault of the picture), and new uploads are recognised once Redis is back."""
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
