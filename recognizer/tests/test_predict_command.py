@@ -51,7 +51,7 @@ def test_it_prints_one_json_object_per_file_with_json(tmp_path):
     assert error["file"] == missing and error["error"] and error["digit"] is None
 
 
-def test_it_asks_the_model_once_for_all_files(monkeypatch):
+def test_it_asks_the_model_at_most_twice_for_all_files(monkeypatch):
     import ml.predict
 
     calls = []
@@ -65,8 +65,9 @@ def test_it_asks_the_model_once_for_all_files(monkeypatch):
 
     monkeypatch.setattr(ml.predict, "get_predictor", lambda: Fake())
     lines = _run(SEVEN, NUMBER, BLANK, SEVEN)
-    # One call: every digit, plus the other cuts of any group that might be touching digits.
-    assert len(calls) == 1 and calls[0] >= 1 + 4 + 1
+    # One call for every file's plain reading, and at most one more for the other cuts of the
+    # groups whose reading is in doubt (here: pieces read as a "1" wider than a 1 ever is).
+    assert len(calls) <= 2 and calls[0] == 1 + 4 + 1
     assert [line.split()[1] for line in lines] == ["1", "1111", "error:", "1"]
 
 
