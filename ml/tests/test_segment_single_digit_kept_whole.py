@@ -13,16 +13,10 @@ PICTURES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def digits(mnist):
-    (_, _), (x, y) = mnist
-    return x, y
-
-
 @pytest.mark.parametrize("case,i", PICTURES)
-def test_it_reads_a_single_digit_as_one_digit(case, i, digits):
+def test_it_reads_a_single_digit_as_one_digit(case, i, mnist_test_set):
     from ml.recognise import recognise
 
-    data, _, truth = generate(case, i, *digits, split="tuning")
+    data, _, truth = generate(case, i, *mnist_test_set, split="tuning")
     assert len(truth) == 1
     assert recognise(data).number == truth

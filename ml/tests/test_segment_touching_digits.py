@@ -13,16 +13,10 @@ PICTURES = [
 ]
 
 
-@pytest.fixture(scope="module")
-def digits(mnist):
-    (_, _), (x, y) = mnist
-    return x, y
-
-
 @pytest.mark.parametrize("case,i", PICTURES)
-def test_it_reads_every_digit_of_touching_digits(case, i, digits):
+def test_it_reads_every_digit_of_touching_digits(case, i, mnist_test_set):
     from ml.recognise import recognise
 
-    data, _, truth = generate(case, i, *digits, split="tuning")
+    data, _, truth = generate(case, i, *mnist_test_set, split="tuning")
     assert len(truth) >= 2
     assert recognise(data).number == truth
