@@ -48,7 +48,6 @@ ASPECT_P95 = (1.25, 0.8, 1.43, 1.11, 1.11, 1.43, 1.0, 1.11, 1.05, 0.9)
 # piece is wider than this share of its digit's ASPECT_P95.
 DOUBT_CONFIDENCE = 0.99
 DOUBT_ASPECT = 0.8
-ALWAYS_CUT = False
 ASPECT_WEIGHT = 2.0
 
 
@@ -193,8 +192,6 @@ def recognise_many(items, predictor=None, crops=None):
 def _in_doubt(lattice, rows):
     """Whether a group's plain reading leaves room for another cut: a digit read unsurely, or a
     piece wider than the digit it was read as ever is (two touching digits read as one)."""
-    if ALWAYS_CUT:
-        return True
     mine = rows[lattice.start:lattice.start + lattice.count]
     digits = mine.argmax(1)
     limits = DOUBT_ASPECT * np.asarray(ASPECT_P95)[digits]
