@@ -45,9 +45,12 @@ SPLIT_COST = 0.05
 # much wider than its digit ever is (a "4" as wide as tall) is likely two touching digits.
 ASPECT_P95 = (1.25, 0.8, 1.43, 1.11, 1.11, 1.43, 1.0, 1.11, 1.05, 0.9)
 # A group's other cuts are drawn and read only when a plain reading is less sure than this, or a
-# piece is wider than this share of its digit's ASPECT_P95.
+# piece is wider than this share of its digit's ASPECT_P95. At 1.0 (wider than 95 % of its class
+# ever is) a third as many groups are in doubt as at 0.8 (166 against 486 on the tuning split,
+# 60 pictures per case), with 1,390 of 1,440 pictures read right against 1,391: drawing the cuts
+# is most of a clean digit's cost.
 DOUBT_CONFIDENCE = 0.99
-DOUBT_ASPECT = 0.8
+DOUBT_ASPECT = 1.0
 ASPECT_WEIGHT = 2.0
 
 
@@ -190,8 +193,11 @@ def recognise_many(items, predictor=None, crops=None):
 
 
 def _in_doubt(lattice, rows):
-    """Whether a group's plain reading leaves room for another cut: a digit read unsurely, or a
-    piece wider than the digit it was read as ever is (two touching digits read as one)."""
+    """Whether a group's plain reading leaves room for another cut: a group cut by its shape
+    alone (a wide single digit is cut as two), a digit read unsurely, or a piece wider than the
+    digit it was read as ever is (two touching digits read as one)."""
+    if lattice.count > 1:
+        return True
     mine = rows[lattice.start:lattice.start + lattice.count]
     digits = mine.argmax(1)
     limits = DOUBT_ASPECT * np.asarray(ASPECT_P95)[digits]
