@@ -310,6 +310,9 @@ RQ_SHOW_ADMIN_LINK = True
 MODEL_PATH = Path(os.environ.get("MODEL_PATH") or BASE_DIR / "ml" / "artifacts" / "mnist_cnn.tflite")
 # Model threads per worker process (0: LiteRT's default). Scale out with processes instead.
 WORKER_MODEL_THREADS = envint("WORKER_MODEL_THREADS", 1)
+# Recognition jobs a running job takes from behind it on its queue, to serve them in one model
+# call and one round of bookkeeping (recognizer/coalesce.py); 0 leaves every job to RQ.
+WORKER_TAKE_MAX = envint("WORKER_TAKE_MAX", 8)
 # How often each worker runs RQ's registry maintenance plus ours (reconciliation, retention).
 WORKER_MAINTENANCE_SECONDS = envint("WORKER_MAINTENANCE_SECONDS", 60)
 # History retention, applied by the workers and by `manage.py prune_history`; 0 keeps everything.

@@ -3,16 +3,19 @@ import logging
 import time
 
 import numpy as np
+import redis
 
 from ml.decode import ImageRejected
 from ml.explain import heat_png, occlusion
 from ml.predict import get_predictor
 from ml.recognise import recognise_many
 
+from django.conf import settings
+from rq import get_current_job
 from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
-from . import history, jobs, metrics
+from . import coalesce, history, jobs, metrics
 from .images import input_pixels, input_png, thumbnail_png
 from .messages import INTERNAL_ERROR, TIMED_OUT, WORKER_STOPPED, code_of
 from .reconcile import PENDING, failure_message
@@ -29,21 +32,53 @@ def recognise_batch(prediction_ids, images, crops=None):
     """Recognise several pictures with one model call and record each answer.
 
     `crops` holds one box per picture, or None: fractions (x0, y0, x1, y1) of the upright picture.
-    The records change state in one Redis round trip per step, whatever the batch holds. The
+    The records change state in one Redis round trip per step, whatever the batch holds. Run by
+    a worker under load, the recognition jobs waiting behind this one join it (coalesce.py). The
     heat maps are not made here: they are drawn on demand, when someone first opens a result
     (recognizer/heatmaps.py, explain_predictions).
     """
-    pipe = history.connection().pipeline(transaction=False)
+    connection = history.connection()
+    current = get_current_job()
+    pipe = connection.pipeline(transaction=False)
     for prediction_id in prediction_ids:
         history.mark_started(prediction_id, pipeline=pipe)
-    pipe.execute()
+    taking = coalesce.take(current, pipe)
+    replies = pipe.execute()
+    claimed = coalesce.claim(replies[-1] if taking else [], connection,
+                             room=settings.UPLOAD_BATCH_MAX - len(images))
+    own = list(prediction_ids)
+    if claimed:
+        prediction_ids, images = list(prediction_ids), list(images)
+        crops = list(crops) if crops else [None] * len(images)
+        for _, ids, pictures, boxes in claimed:
+            prediction_ids += ids
+            images += pictures
+            crops += boxes
+    try:
+        summary = _recognise_and_record(prediction_ids, images, crops, claimed, current)
+    except (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError):
+        raise  # the taken jobs stay in hand: the worker puts them back once Redis answers
+    except BaseException:
+        coalesce.put_back(connection)  # not theirs to fail: they run again on their own
+        raise
+    return {i: summary[i] for i in own if i in summary}
+
+
+def _recognise_and_record(prediction_ids, images, crops, claimed, current):
+    connection = history.connection()
+    if claimed:
+        pipe = connection.pipeline(transaction=False)
+        for _, ids, _, _ in claimed:
+            for prediction_id in ids:
+                history.mark_started(prediction_id, pipeline=pipe)
+        pipe.execute()
     started = time.perf_counter()
     try:
         results = recognise_many(images, crops=crops)
     except Exception:
         if len(images) > 1:
-            # Uploads share jobs (batching.py): one picture that breaks the recognition must not
-            # fail the others, so each is tried alone.
+            # Uploads share jobs (batching.py, coalesce.py): one picture that breaks the
+            # recognition must not fail the others, so each is tried alone.
             results = _one_by_one(images, crops)
         else:
             # Failures are data: the record says so, the traceback goes to RQ's failed registry.
@@ -54,12 +89,15 @@ def recognise_batch(prediction_ids, images, crops=None):
     per_image_ms = (time.perf_counter() - started) * 1000 / max(len(images), 1)
     summary = {}
     # Each record's change is atomic on its own (history._UPDATE); one round trip for them all,
-    # the job's metrics included (its duration is then up to that write).
-    pipe = history.connection().pipeline(transaction=False)
+    # the job's metrics included (its duration is then up to that write), and the taken jobs
+    # ended with their answers.
+    pipe = connection.pipeline(transaction=False)
     for prediction_id, data, result in zip(prediction_ids, images, results):
         summary[prediction_id] = _record(prediction_id, data, result, per_image_ms, pipe)
     metrics.observe_job(time.perf_counter() - started, summary.values(), pipeline=pipe)
+    coalesce.finish(claimed, summary, pipe, worker_name=getattr(current, "worker_name", None) or "")
     pipe.execute()
+    coalesce.done()
     broken = [r.error for r in results if isinstance(r, _Broken)]
     if broken:
         raise broken[0]  # the others are recorded; the traceback still goes to the failed registry
