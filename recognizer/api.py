@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from . import access, corrections, history, messages
+from . import access, batching, corrections, history, messages
 from .export import iso
 from .forms import HistoryFilterForm
 from .submit import UploadError, accept, parse_crops, read_files, submit
@@ -98,17 +98,20 @@ def _create(request):
             _("Send the pictures as multipart/form-data in the field 'image', not as %(type)s.") % {
                 "type": request.content_type or _("a body without a content type")}, status=415)
     wait_seconds = _int_param(request, "wait", 0, 0, 3600)
-    files = request.FILES.getlist("image")
-    crops = parse_crops(request.POST.getlist("crop"), len(files))
-    uploads, owner = read_files(files), access.visitor(request, create=True)
+    # Arriving from before the body is parsed: an upload gathering a shared job waits for this one.
+    with batching.arriving():
+        files = request.FILES.getlist("image")
+        crops = parse_crops(request.POST.getlist("crop"), len(files))
+        uploads, owner = read_files(files), access.visitor(request, create=True)
+        if wait_seconds:
+            ids, refused = accept(uploads, owner=owner, crops=crops)
+        else:
+            records, refused = submit(uploads, owner=owner, crops=crops)
     status = 202
     if wait_seconds:
-        ids, refused = accept(uploads, owner=owner, crops=crops)
         records = wait(ids, min(wait_seconds, settings.MAX_WAIT_SECONDS))
         if all(r["status"] in ("finished", "failed") for r in records):
             status = 200
-    else:
-        records, refused = submit(uploads, owner=owner, crops=crops)
     return JsonResponse({"predictions": [serialize(r) for r in records], "refused": refused}, status=status)
 
 

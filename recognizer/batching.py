@@ -4,7 +4,9 @@ A job costs the worker several milliseconds of RQ bookkeeping (dequeue, heartbea
 registries) whatever it holds, so uploads arriving within a few milliseconds of each other are
 written as one job, the way model servers batch requests. The wait is bounded and adaptive: the
 first upload of a batch waits only for uploads this process is already reading (at most
-UPLOAD_BATCH_WAIT_MS), so a lone upload on a quiet site goes at once.
+UPLOAD_BATCH_WAIT_MS), so a lone upload on a quiet site goes at once. "Reading" starts before the
+request's body is parsed (the views enter arriving() first): parsing the multipart body is most
+of an upload's time in the web, and the window in which another upload can join.
 
 Each upload keeps its own records, its own answer and its own failure (the worker records each
 picture separately); the records and the shared job are written in one Redis transaction, so
@@ -34,14 +36,21 @@ class _Batch:
 
 @contextmanager
 def arriving():
-    """Around a request's reading and checking: a batch being gathered waits for it."""
+    """Around a request's reading and checking: a batch being gathered waits for it.
+
+    Re-entrant: a view that entered it before parsing the body calls submit(), which enters it
+    again; the upload is counted once."""
     global _reading
+    if getattr(_local, "inside", False):
+        yield
+        return
     with _cond:
         _reading += 1
-    _local.joined = False
+    _local.joined, _local.inside = False, True
     try:
         yield
     finally:
+        _local.inside = False
         if not _local.joined:
             with _cond:
                 _reading -= 1
