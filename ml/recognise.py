@@ -46,9 +46,9 @@ SPLIT_COST = 0.05
 ASPECT_P95 = (1.25, 0.8, 1.43, 1.11, 1.11, 1.43, 1.0, 1.11, 1.05, 0.9)
 # A group's other cuts are drawn and read only when a plain reading is less sure than this, or a
 # piece is wider than this share of its digit's ASPECT_P95. At 1.0 (wider than 95 % of its class
-# ever is) a third as many groups are in doubt as at 0.8 (166 against 486 on the tuning split,
-# 60 pictures per case), with 1,390 of 1,440 pictures read right against 1,391: drawing the cuts
-# is most of a clean digit's cost.
+# ever is), with groups cut by their shape always in doubt, a third as many groups are in doubt
+# as at 0.8 (178 against 486 on the tuning split, 60 pictures per case) and the same 1,391 of
+# 1,440 pictures are read right: drawing the cuts is most of a clean digit's cost.
 DOUBT_CONFIDENCE = 0.99
 DOUBT_ASPECT = 1.0
 ASPECT_WEIGHT = 2.0
