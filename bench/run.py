@@ -274,6 +274,14 @@ def finished_jobs(conn):
     return FinishedJobRegistry(queue=Queue("default", connection=conn)).count
 
 
+def jobs_run_by_workers(conn):
+    """Jobs the workers ran themselves (RQ's count per worker); the rest of the finished jobs were
+    taken by a running job and served in its model call (recognizer/coalesce.py)."""
+    from rq import Worker
+
+    return sum(w.successful_job_count + w.failed_job_count for w in Worker.all(connection=conn))
+
+
 def wait_drained(conn, timeout=120):
     """Wait until the workers have worked off everything the load left queued (heat maps on the
     lower-priority queue too): work deferred past the load is still the load's cost. Returns the
@@ -311,7 +319,7 @@ def measure_ours(workers, args, single, batch, data_dir):
             out = Path(args.profile) / f"w{workers}"
             recorders = [profile.Recorder("web", s["web"].pid, out)]
             recorders += [profile.Recorder(f"worker{i}", p.pid, out) for i, p in enumerate(s["workers"])]
-        jobs_before = finished_jobs(s["conn"])
+        jobs_before, runs_before = finished_jobs(s["conn"]), jobs_run_by_workers(s["conn"])
         before = cpu_split(processes)
         load = run_load(port, path, single, args.count, args.clients)
         load["drain_s"] = wait_drained(s["conn"])
@@ -319,6 +327,9 @@ def measure_ours(workers, args, single, batch, data_dir):
         # Dynamic batching: how many jobs the load's uploads took.
         load["jobs"] = finished_jobs(s["conn"]) - jobs_before
         load["uploads_per_job"] = round((load["n"] - load["errors"]) / max(load["jobs"], 1), 2)
+        # Worker-side batching: how many jobs the workers ran, each serving the jobs it took.
+        load["jobs_run"] = jobs_run_by_workers(s["conn"]) - runs_before
+        load["uploads_per_job_run"] = round((load["n"] - load["errors"]) / max(load["jobs_run"], 1), 2)
         for recorder in recorders:
             print(profile.report(profile.top(recorder.stop()), recorder.path), flush=True)
         load["cpu_ms_per_prediction"] = cpu_per_prediction(before, after, load["n"] - load["errors"])
@@ -402,7 +413,14 @@ def table(results):
             f"{load.get('worker_ms_per_image') or '–'} | {cpu_text} = {cpu['total']} | "
             f"{mem['total_mb']:.0f}: {mem_text} | {ready} |"
         )
-    tail = ["", f"| batched upload ({BATCH_SIZE} images per request, one job) | images/s | p50 ms per request | n |",
+    tail = ["", "| design, load run | uploads | jobs (web batching) | uploads per job | jobs the workers ran "
+            "(each serving those it took) | uploads per model call |", "|---|---|---|---|---|---|"]
+    for r in results["ours"]:
+        load = r["load"]
+        if "jobs_run" in load:
+            tail.append(f"| {r['design']} | {load['n'] - load['errors']} | {load['jobs']} | {load['uploads_per_job']} "
+                        f"| {load['jobs_run']} | {load['uploads_per_job_run']} |")
+    tail += ["", f"| batched upload ({BATCH_SIZE} images per request, one job) | images/s | p50 ms per request | n |",
             "|---|---|---|---|"]
     for r in results["ours"]:
         b = r["batched"]
