@@ -97,9 +97,11 @@ def find_page(g):
     if not big:
         return None
     cand = [k for k in big if level[list(order).index(k)] >= max(level[:len(big)]) - 0.05]
-    k = max(cand, key=lambda k: areas[k - 1])
-    region = (labels == k).astype(np.uint8)
-    contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    # Paper split by a printed line (a margin line) into parts as bright as each other is one
+    # sheet: its parts are taken together, joined across the line's thin edge.
+    region = np.isin(labels, cand).astype(np.uint8)
+    joined = cv2.morphologyEx(region, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) if len(cand) > 1 else region
+    contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     c = max(contours, key=cv2.contourArea)
     hull = cv2.convexHull(c)
     sheet = np.zeros((sh, sw), np.uint8)
@@ -110,8 +112,13 @@ def find_page(g):
     if share < 0.06 or outside.mean() < 0.003:
         return None
     # A sheet is mostly plain paper; a bright stroke (chalk, a light marker) is mostly edge.
-    if region.sum() < 0.75 * sheet.sum():
-        return None
+    plain = region.sum() / sheet.sum()
+    if plain < 0.75:
+        # A fat marker digit on a small note covers a quarter of it or more: still a sheet when
+        # its outline is four straight sides, which a stroke's is not.
+        four = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
+        if plain < 0.5 or len(four) != 4 or cv2.contourArea(four) < 0.95 * cv2.contourArea(hull):
+            return None
     # ... and has straight sides: a few corners (its own, and where the frame cuts it), where a
     # fat chalk digit's outline is round.
     corners = cv2.approxPolyDP(hull, 0.015 * cv2.arcLength(hull, True), True)
