@@ -10,7 +10,9 @@ import time
 
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
+from rq.queue import Queue
 from rq.registry import FailedJobRegistry, FinishedJobRegistry
+from rq.utils import as_text
 
 from . import history
 
@@ -76,14 +78,17 @@ def requeue_cut_off(job_id, connection):
     as Redis now holds it; True if it was. Not when Redis no longer has the job, the job has
     ended, its pictures are gone (nothing to recognise again) or it was put back once already.
     Running it again is safe: a record's answer is written to the same record (history.py)."""
-    from rq import Queue
     from rq.registry import StartedJobRegistry
 
     job = _fetch(job_id, connection)
     if job is None or job.get_status() in ENDED:
         return False
-    if job.get_status() == JobStatus.QUEUED:
-        return True  # put back already (by the worker's check when Redis answered again)
+    # "queued" alone does not mean waiting: after a failover the new master can hold the old
+    # one's pop of the job (a BLPOP reaches the replica as an LPOP) without the worker's writes
+    # that followed it, so the job says queued and is in no queue. Only one found in its queue
+    # was put back already (by the worker's check when Redis answered again).
+    if job.get_status() == JobStatus.QUEUED and job.id in waiting_ids([job.origin], connection):
+        return True
     try:
         args = job.args
     except Exception:
@@ -97,6 +102,32 @@ def requeue_cut_off(job_id, connection):
     Queue(job.origin, connection=connection, job_class=type(job))._enqueue_job(job, pipeline=pipe, at_front=True)
     pipe.execute()
     return True
+
+
+def waiting_ids(queue_names, connection):
+    """The ids of the jobs waiting in the named queues, RQ's intermediate queues included (a
+    worker on one queue moves the job it takes there until it starts it)."""
+    ids = set()
+    for name in queue_names:
+        queue = Queue(name, connection=connection)
+        for key in (queue.key, queue.intermediate_queue_key):
+            ids.update(as_text(i) for i in connection.lrange(key, 0, -1))
+    return ids
+
+
+def taken_and_not_started(job_ids, queue_names, connection):
+    """Of `job_ids`, those of jobs from the named queues that Redis shows queued yet in none of
+    them: a worker took them off and never marked them started. A live worker does that within
+    milliseconds; what Redis still shows so was taken by a worker that died, or kept by a
+    failover that lost the writes after the take. The queues are read after the caller listed
+    `job_ids`, so a job missing from them had left them by then."""
+    job_ids = list(dict.fromkeys(job_ids))
+    if not job_ids:
+        return []
+    waiting = waiting_ids(queue_names, connection)
+    unseen = [job_id for job_id in job_ids if job_id not in waiting]
+    return [job.id for job in Job.fetch_many(unseen, connection=connection)
+            if job is not None and job.origin in queue_names and job.get_status(refresh=False) == JobStatus.QUEUED]
 
 
 def _unclaimed_key(job):

@@ -12,9 +12,10 @@ retries only its blocking dequeue and quits on any other Redis error, which woul
 loaded model down with it. Here every Redis call of the loop waits for Redis with back-off
 instead. A job cut off by the outage is put back on its queue once, with the same id, when Redis
 answers again: it still carries its pictures, and recording answers is idempotent per record id,
-so running it again writes the same records. Only a job that cannot run again (its pictures
-gone, or already put back once) ends as "lost" (its records say so); a job ended here no longer
-carries its pictures (jobs.py).
+so running it again writes the same records. So is a job that Redis shows taken off its queue
+but never started: a failover can keep a worker's take of a job and lose what followed it. Only
+a job that cannot run again (its pictures gone, or already put back once) ends as "lost" (its
+records say so); a job ended here no longer carries its pictures (jobs.py).
 """
 import logging
 import time
@@ -34,6 +35,10 @@ FIRST_RETRY_SECONDS = 0.5
 MAX_RETRY_SECONDS = 5.0
 # A heartbeat sent less than this long ago still keeps the worker registered (its TTL is minutes).
 BEAT_AGAIN_SECONDS = 1.0
+# After an outage, a job that Redis shows taken off its queue but not started is looked at again
+# this much later before it is put back: a live worker that has just taken one marks it started
+# within milliseconds, and must not see it run a second time.
+TAKEN_LOOK_AGAIN_SECONDS = 1.0
 
 
 class ModelWorker(SimpleWorker):
@@ -160,14 +165,35 @@ class ModelWorker(SimpleWorker):
 
     def after_outage(self):
         """Redis is back: jobs that Redis still shows running on this worker are not running
-        (this worker is between jobs), so they run again, or end as lost."""
+        (this worker is between jobs), so they run again, or end as lost. So do jobs that Redis
+        shows taken off their queue and never started."""
         try:
             from . import reconcile
 
             for job in reconcile.started_jobs_of(self.name, self.connection):
                 self.requeue_or_end_lost(job)
+            self.put_back_taken_jobs()
         except Exception:
             log.exception("Worker %s: could not check its jobs after the outage", self.name)
+
+    def put_back_taken_jobs(self):
+        # A failover keeps what the old master had already sent its replica, which can be the
+        # take of a job (a BLPOP reaches the replica as an LPOP) without the worker's writes that
+        # followed it: the job is then queued in no queue, unknown to RQ's registries, and the
+        # worker that took it may never have seen it (its answer or the fetch after it lost).
+        # Nothing else would run it again; reconciliation would end it as lost.
+        from . import reconcile
+
+        names = self.queue_names()
+        job_ids = [r["job_id"] for r in reconcile.pending_records() if r.get("job_id")]
+        taken = jobs.taken_and_not_started(job_ids, names, self.connection)
+        if not taken:
+            return
+        time.sleep(TAKEN_LOOK_AGAIN_SECONDS)
+        for job_id in jobs.taken_and_not_started(taken, names, self.connection):
+            if jobs.requeue_cut_off(job_id, self.connection):
+                log.warning("Worker %s: job %s, taken off its queue before the outage and never started, "
+                            "put back on it", self.name, job_id)
 
     def requeue_or_end_lost(self, job):
         """A job cut off by a Redis failure goes back on its queue (at the front, same id) if it

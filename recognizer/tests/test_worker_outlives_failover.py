@@ -86,10 +86,6 @@ def test_a_worker_carries_on_through_a_sentinel_failover(client, sentinel_setup,
     assert worker.poll() is None, log.read_text()
 
 
-# Known, open defect (seen in 1 of about 7 runs): after a job cut off by the failover is put back
-# on its queue, the worker can stay silent, running none of the queued jobs, so records stay
-# queued. Kept as a test that must pass once fixed, not passed by loosening it.
-@pytest.mark.xfail(strict=False, reason="intermittent: the worker can stall after putting a cut-off job back")
 def test_a_stream_of_uploads_through_a_failover_loses_no_record(client, sentinel_setup, start_worker, digit_images):
     worker, log = start_worker(env=sentinel_setup["env"])
     ids = []
