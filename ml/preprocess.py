@@ -356,6 +356,13 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     mask = ink > thr
     if found_lines is not None:
         mask = erase_lines(mask, *found_lines, ink=ink)
+    if page is not None:
+        # What lies along the picture's border is not writing on the sheet: where the sheet runs
+        # off the frame, its outline (found on a small copy) can take in a sliver of table or of
+        # the sheet edge's shade there, and a warped sheet's corners are a few pixels out.
+        # Cleared after the lines are found, which must run to the border to be seen whole.
+        r = max(2, round(SHEET_MARGIN * max(h, w)))
+        mask[:r], mask[-r:], mask[:, :r], mask[:, -r:] = False, False, False, False
     labels, comps = components(mask)
     soft = _soft_components(labels, comps, g, ink)
     if soft:
