@@ -307,7 +307,7 @@ def normalise_digit(soft: np.ndarray, fix_stroke: bool = True) -> np.ndarray:
 
 def _box_mapper(page, sx, sy):
     """Maps a box in the pixels read to a box in the full-size picture."""
-    if page is None or not page.warped:
+    if page is None or page.to_picture is None:
         return lambda l, t, r, b: (int(l * sx), int(t * sy), int(np.ceil(r * sx)), int(np.ceil(b * sy)))
 
     def back(l, t, r, b):
