@@ -168,8 +168,11 @@ class ModelWorker(SimpleWorker):
         (this worker is between jobs), so they run again, or end as lost. So do jobs that Redis
         shows taken off their queue and never started."""
         try:
-            from . import reconcile
+            from . import coalesce, reconcile
 
+            # Jobs the cut-off job had taken from behind it (coalesce.py) go back at once: their
+            # ids are known here, no need to look for them as jobs taken and never started.
+            coalesce.put_back(self.connection)
             for job in reconcile.started_jobs_of(self.name, self.connection):
                 self.requeue_or_end_lost(job)
             self.put_back_taken_jobs()

@@ -99,3 +99,21 @@ def test_with_taking_off_rq_runs_every_job(settings, digit_images, run_worker):
 
     assert worker.successful_job_count == 2
     assert [r["digit"] for r in history.get_many([pid for pid, _ in enqueued])] == [4, 2]
+
+
+@pytest.mark.django_db
+def test_jobs_taken_when_redis_failed_go_back_on_their_queue_in_order(digit_images):
+    running = _enqueue(digit_images[1])[1]
+    behind = [_enqueue(digit_images[d])[1] for d in (2, 3)]
+    queue = django_rq.get_queue("default")
+    queue.pop_job_id()  # the running job, as a worker's dequeue takes it
+    pipe = queue.connection.pipeline()
+    assert coalesce.take(running, pipe)
+    claimed = coalesce.claim(pipe.execute()[-1], queue.connection, room=10)
+    assert [job.id for job, _, _, _ in claimed] == [j.id for j in behind] and queue.job_ids == []
+
+    # Redis failed under the running job and answers again: the worker puts the taken jobs back.
+    django_rq.get_worker("default").after_outage()
+
+    assert queue.job_ids[:2] == [j.id for j in behind]
+    assert coalesce._in_hand == []
