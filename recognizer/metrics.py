@@ -15,7 +15,8 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Histo
 
 from . import history
 
-# Seconds a recognition job takes: one picture is tens of milliseconds, a batch or a cold model more.
+# Seconds a recognition job takes, with the jobs it took from behind it (coalesce.py): one
+# picture is tens of milliseconds, a batch or a cold model more.
 DURATION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
 
 
@@ -84,7 +85,8 @@ class Collector:
 
         buckets = [(str(bound), counts.get(f"jobs:le:{bound}", 0)) for bound in DURATION_BUCKETS]
         buckets.append(("+Inf", counts.get("jobs:count", 0)))
-        yield HistogramMetricFamily("digits_job_duration_seconds", "Time a recognition job took.",
+        yield HistogramMetricFamily("digits_job_duration_seconds",
+                                    "Time a worker's recognition job took, with the jobs it took from behind it.",
                                     buckets=buckets, sum_value=counts.get("jobs:sum", 0))
 
         queue = django_rq.get_queue("default")
