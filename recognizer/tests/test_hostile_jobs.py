@@ -37,7 +37,9 @@ def test_an_unexpected_error_in_a_job_ends_its_record_and_spares_the_next(digit_
     real = tasks.recognise_many
 
     def explode_on_sevens(images, *args, **kwargs):
-        if images == [digit_images[7]]:
+        # A picture that breaks the recognition breaks any batch it is in (the worker may serve
+        # the next upload's job in the same call, coalesce.py).
+        if digit_images[7] in images:
             raise MemoryError("simulated")
         return real(images, *args, **kwargs)
 
