@@ -152,22 +152,14 @@ def recognise_many(items, predictor=None, crops=None):
         return results
     if predictor is None:
         predictor = _default_predictor()
-    probs = np.asarray(predictor.predict(np.concatenate([pre.inputs for _, pre in pending])), np.float64)
-    rows_of, at = [], 0
-    for _, pre in pending:
-        rows_of.append(probs[at:at + len(pre.inputs)])
-        at += len(pre.inputs)
+    rows_of = _read(predictor, [pre.inputs for _, pre in pending])
     # Groups that may be touching digits and whose plain reading is in doubt: every way to cut
     # them, read in a second call.
     doubtful = [lattice for (_, pre), rows in zip(pending, rows_of) for lattice in pre.alternatives
                 if _in_doubt(lattice, rows) and len(lattice.inputs)]
     cut_probs = {}
     if doubtful:
-        p2 = np.asarray(predictor.predict(np.concatenate([lattice.inputs for lattice in doubtful])), np.float64)
-        at = 0
-        for lattice in doubtful:
-            cut_probs[id(lattice)] = p2[at:at + len(lattice.inputs)]
-            at += len(lattice.inputs)
+        cut_probs = {id(lattice): p for lattice, p in zip(doubtful, _read(predictor, [l.inputs for l in doubtful]))}
 
     for (index, pre), pre_rows in zip(pending, rows_of):
         inputs, boxes, rows = list(pre.inputs), list(pre.boxes), list(pre_rows)
@@ -190,6 +182,12 @@ def recognise_many(items, predictor=None, crops=None):
         rec.hint = _hint(pre, answers, rec.low_confidence)
         results[index] = rec
     return results
+
+
+def _read(predictor, parts):
+    """The model's probabilities for each of `parts` (arrays of 28x28 inputs), in one call."""
+    probs = np.asarray(predictor.predict(np.concatenate(parts)), np.float64)
+    return np.split(probs, np.cumsum([len(part) for part in parts])[:-1])
 
 
 def _in_doubt(lattice, rows):

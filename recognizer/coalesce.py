@@ -17,6 +17,7 @@ does for a job RQ's own dequeue took from a worker that died.
 import logging
 
 from django.conf import settings
+from rq.defaults import DEFAULT_RESULT_TTL
 from rq.job import Job, JobStatus
 from rq.queue import Queue
 from rq.utils import now
@@ -79,12 +80,7 @@ def claim(job_ids, connection, room):
         if job.func_name not in RECOGNITION or job.get_status(refresh=False) != JobStatus.QUEUED:
             back.append(job)
             continue
-        if args and isinstance(args[0], list):
-            record_ids, pictures = list(args[0]), list(args[1])
-            crops = list(args[2]) if len(args) > 2 and args[2] else [None] * len(record_ids)
-        else:
-            record_ids, pictures = [args[0]], [args[1]]
-            crops = [args[2] if len(args) > 2 else None]
+        record_ids, pictures, crops = jobs.contents(args)
         if back or len(pictures) > room or not jobs.holds_pictures(args):
             back.append(job)
             continue
@@ -107,7 +103,7 @@ def finish(claimed, summary, pipeline, worker_name=""):
         job.ended_at = ended_at
         job.worker_name = worker_name
         job._result = {i: summary[i] for i in record_ids if i in summary}
-        ttl = job.get_result_ttl(500)
+        ttl = job.get_result_ttl(DEFAULT_RESULT_TTL)
         job._handle_success(ttl, pipeline=pipeline, worker_name=worker_name)
         job.cleanup(ttl, pipeline=pipeline, remove_from_queue=False)
 

@@ -156,6 +156,15 @@ def record_ids(job):
     return ids if isinstance(ids, list) else [ids]
 
 
+def contents(args):
+    """(record ids, pictures, crop boxes) in a recognition job's arguments, as submit._enqueue
+    wrote them: (id, picture[, crop]) for one upload, (ids, pictures[, crops]) for several."""
+    if args and isinstance(args[0], list):
+        ids, pictures = list(args[0]), list(args[1])
+        return ids, pictures, list(args[2]) if len(args) > 2 and args[2] else [None] * len(ids)
+    return [args[0]], [args[1]], [args[2] if len(args) > 2 else None]
+
+
 def _fetch(job_id, connection):
     try:
         return Job.fetch(job_id, connection=connection)

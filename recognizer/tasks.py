@@ -222,9 +222,8 @@ def job_failed(job, connection, exc_type, exc_value, traceback):
     else:
         message = failure_message(exc_type.__name__)  # Redis lost under the job: "lost", not "error"
     jobs.drop_pictures(job)
-    ids = job.args[0] if job.args else []
     ended = 0
-    for prediction_id in ids if isinstance(ids, list) else [ids]:
+    for prediction_id in jobs.record_ids(job):
         record = history.get(prediction_id)
         if record and record["status"] in PENDING:
             ended += history.mark_failed(prediction_id, message, code=code_of(message))
