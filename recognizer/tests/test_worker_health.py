@@ -14,6 +14,8 @@ from mnistsite.embedded_redis import free_port
 from mnistsite.settings import rq_queues
 from recognizer.health import HEARTBEAT_MAX_AGE
 
+from .stack import wait_for
+
 # Starts processes or servers of its own: left out of `make test-fast`.
 pytestmark = pytest.mark.slow
 
@@ -37,8 +39,12 @@ def test_it_follows_the_heartbeat_of_this_hosts_worker(start_worker, capsys):
     code, text = health(capsys)
     assert code == 0 and "sent a heartbeat" in text
 
-    # A hung worker stops beating: its last heartbeat ages past the limit.
+    # A hung worker stops beating: its last heartbeat ages past the limit. Made stale once the
+    # worker waits in its blocking dequeue, after the beats of its start (it beats next only when
+    # that wait times out), so that a start-up beat cannot undo it.
     [worker] = Worker.all(connection=django_rq.get_connection("default"))
+    wait_for(lambda: any(c.get("cmd") in ("blpop", "blmove") for c in worker.connection.client_list()), 60,
+             "the worker never waited in its dequeue")
     stale = datetime.now(timezone.utc) - timedelta(seconds=HEARTBEAT_MAX_AGE + 30)
     worker.connection.hset(worker.key, "last_heartbeat", utcformat(stale))
     code, text = health(capsys)
