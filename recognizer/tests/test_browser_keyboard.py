@@ -41,6 +41,10 @@ def test_upload_result_and_correction_by_keyboard(open_page, worker_process, dig
     page = browser_page.open("/")
     picture = tmp_path / "eight.png"
     picture.write_bytes(digit_images[8])
+    # Playwright turns on Chromium's file-chooser interception when the first listener
+    # arrives, without waiting for it; a key pressed in the same instant can open a chooser
+    # nobody intercepts. Listening from here lets the tabbing below happen after it is on.
+    page.on("filechooser", lambda chooser: None)
     _tab_to(page, "#id_image")
     with page.expect_file_chooser() as chooser:
         page.keyboard.press("Space")
