@@ -53,6 +53,27 @@ def components(mask):
     return labels, comps
 
 
+def _border_strips(comps, shape):
+    """Labels of the pieces of a sliver of table or page edge along the picture's border: thin
+    pieces against one side that together run along more than a tenth of it. A faint photo's
+    sliver often breaks into a column of short dashes, each too short to be called a sliver alone."""
+    h, w = shape
+    strips = set()
+    # Per side: the box coordinate lying on it and that coordinate's value there.
+    for k, side in ((0, 0), (2, w), (1, 0), (3, h)):
+        upright = k in (0, 2)
+        thin, length = (0.04 * w, h) if upright else (0.04 * h, w)
+        pieces = []
+        for c in comps:
+            x0, y0, x1, y1 = c["box"]
+            across, along = (x1 - x0, (y0, y1)) if upright else (y1 - y0, (x0, x1))
+            if c["box"][k] == side and across < thin:
+                pieces.append((c["label"], along))
+        if pieces and max(e for _, (_, e) in pieces) - min(s for _, (s, _) in pieces) > 0.1 * length:
+            strips.update(label for label, _ in pieces)
+    return strips
+
+
 def group(comps, shape):
     """(groups, marks): components of one digit share a column range; digits of a number sit side
     by side. `marks` counts the digit-like groups before any are dropped for being too many."""
@@ -60,16 +81,14 @@ def group(comps, shape):
     if not comps:
         return [], 0
     keep, edges = [], []
+    strips = _border_strips(comps, shape)
     for c in comps:
         x0, y0, x1, y1 = c["box"]
         bw, bh = x1 - x0, y1 - y0
         touches = x0 == 0 or y0 == 0 or x1 == w or y1 == h
         solid = c["area"] > 0.5 * bw * bh
         long_thin = (bw >= 0.75 * w and bh < 0.3 * h) or (bh >= 0.75 * h and bw < 0.3 * w)
-        # A sliver of table or page edge along the picture's border.
-        sliver = (((x0 == 0 or x1 == w) and bw < 0.04 * w and bh > 0.1 * h)
-                  or ((y0 == 0 or y1 == h) and bh < 0.04 * h and bw > 0.1 * w))
-        if long_thin or sliver or (touches and solid and bw * bh > 0.25 * w * h):
+        if long_thin or c["label"] in strips or (touches and solid and bw * bh > 0.25 * w * h):
             # A line across the picture or a solid region running off it: the paper's edge,
             # the table beside it, a ruled line, a shadow, a frame.
             edges.append(c)
