@@ -12,6 +12,8 @@ MAX_MARKS = MAX_DIGITS
 # Working pixels: a mark shorter than this is a speck of grain or dust, not a digit that could
 # be read (the model needs its 20x20 box drawn from more than a few pixels).
 MIN_HEIGHT = 6
+# A piece at most this tall for its width is a flat dash (_dashes_only).
+DASH_FLAT = 0.25
 
 
 class Lattice:
@@ -74,6 +76,13 @@ def _border_strips(comps, shape):
     return strips
 
 
+def _dashes_only(grp, boxes):
+    """Whether a group is only flat dashes one above another, like "=": pieces of ruled or squared
+    paper's lines that survived their removal. No digit is drawn from flat strokes alone."""
+    flat = [boxes[label] for label in grp["labels"]]
+    return len(flat) > 1 and all(b[3] - b[1] <= DASH_FLAT * (b[2] - b[0]) for b in flat)
+
+
 def group(comps, shape):
     """(groups, marks): components of one digit share a column range; digits of a number sit side
     by side. `marks` counts the digit-like groups before any are dropped for being too many."""
@@ -122,6 +131,8 @@ def group(comps, shape):
                 break
         if not placed:
             groups.append({"labels": [c["label"]], "area": c["area"], "box": list(c["box"])})
+    boxes = {c["label"]: c["box"] for c in keep}
+    groups = [g for g in groups if not _dashes_only(g, boxes)]
     if not groups:
         return [], 0
     tallest = max(g["box"][3] - g["box"][1] for g in groups)
