@@ -6,6 +6,8 @@ Keys, under HISTORY_PREFIX (default "mnist"):
   {p}:rec:{id}:input    string  PNG of the 28x28 image(s) the model saw
   {p}:rec:{id}:explain  string  PNG heat map over those images: which pixels drove the answer
   {p}:rec:{id}:asked    string  set while a heat map is being drawn for someone (expires)
+  {p}:rec:{id}:ended    stream  one entry once the record is finished or failed, for clients
+                                waiting on it (expires after ENDED_NOTICE_SECONDS)
   {p}:index             zset    every id, scored by creation time, so pages never scan keys
   {p}:status:{status}   zset    ids per status, same score
   {p}:digit:{d}         zset    ids of finished single-digit answers, per digit
@@ -129,11 +131,20 @@ def create(prediction_id, *, filename, stored, content_type, size_bytes, source=
         pipe.execute()
 
 
+# How long a record's `ended` notice is kept: a waiting client reads it within milliseconds of
+# reading the record still pending (waiting.py); after that the record itself says it ended.
+ENDED_NOTICE_SECONDS = 60
+
+
 # A status change in one round trip and atomically: the record's hash, its status index, its
 # digit index and its images change together, and not at all when the record was deleted
 # meanwhile (a late worker must not resurrect half a record).
+# A record that ends also appends to its `ended` stream, in the same step: a client waiting for
+# it (waiting.py) wakes the moment the answer is readable, not after the job's own bookkeeping;
+# a record that runs again (after an outage) loses its notice.
 # KEYS: record, the four status indexes, the new status index, digit index or '', thumb, input,
-# explain. ARGV: id, thumb PNG or '', input PNG or '', explain PNG or '', then field/value pairs.
+# explain, ended stream. ARGV: id, thumb PNG or '', input PNG or '', explain PNG or '',
+# then field/value pairs, `status` first.
 _UPDATE = b"""
 local created = redis.call('HGET', KEYS[1], 'created_at')
 if not created then return 0 end
@@ -144,8 +155,14 @@ if KEYS[7] ~= '' then redis.call('ZADD', KEYS[7], created, ARGV[1]) end
 if ARGV[2] ~= '' then redis.call('SET', KEYS[8], ARGV[2]) end
 if ARGV[3] ~= '' then redis.call('SET', KEYS[9], ARGV[3]) end
 if ARGV[4] ~= '' then redis.call('SET', KEYS[10], ARGV[4]) end
+if ARGV[6] == 'finished' or ARGV[6] == 'failed' then
+  redis.call('XADD', KEYS[11], 'MAXLEN', 1, '*', 'status', ARGV[6])
+  redis.call('EXPIRE', KEYS[11], %d)
+else
+  redis.call('DEL', KEYS[11])
+end
 return 1
-"""
+""" % ENDED_NOTICE_SECONDS
 
 
 def _script(source, keys, args, client):
@@ -162,7 +179,7 @@ def _update(prediction_id, status, fields, images=None, digit=None, pipeline=Non
     keys = [_key("rec", prediction_id), *(_key("status", s) for s in STATUSES), _key("status", status),
             _key("digit", digit) if digit is not None else "",
             _key("rec", prediction_id, "thumb"), _key("rec", prediction_id, "input"),
-            _key("rec", prediction_id, "explain")]
+            _key("rec", prediction_id, "explain"), _key("rec", prediction_id, "ended")]
     args = [prediction_id, images.get("thumb") or b"", images.get("input") or b"", images.get("explain") or b""]
     for name, value in {"status": status, **fields}.items():
         args += [name, _encode(value)]
@@ -242,6 +259,21 @@ def get_many(ids):
     for prediction_id in ids:
         pipe.hgetall(_key("rec", prediction_id))
     return [_decode(raw) for raw in pipe.execute() if raw]
+
+
+def wait_ended(ids, block_ms):
+    """The ids of `ids` whose record has ended (finished or failed), as soon as one has, or []
+    once `block_ms` (> 0) has passed without any. Reads each record's `ended` stream from its
+    start, so a record that ended before this call (after the caller read it pending) answers
+    at once."""
+    keys = {_key("rec", i, "ended"): "0-0" for i in ids if valid_id(i)}
+    if not keys or block_ms <= 0:
+        return []
+    replies = connection().xread(keys, block=block_ms) or []
+    if isinstance(replies, dict):  # RESP3 answers a map of stream -> entries
+        replies = list(replies.items())
+    ended = {(k.decode() if isinstance(k, bytes) else k).rsplit(":", 2)[-2] for k, *_ in replies}
+    return [i for i in ids if i in ended]
 
 
 def image(prediction_id, kind):
@@ -451,7 +483,7 @@ def delete(prediction_id):
         pipe.zrem(_key("owner", owner.decode()), prediction_id)
     pipe.delete(_key("rec", prediction_id), _key("rec", prediction_id, "thumb"),
                 _key("rec", prediction_id, "input"), _key("rec", prediction_id, "explain"),
-                _key("rec", prediction_id, "asked"))
+                _key("rec", prediction_id, "asked"), _key("rec", prediction_id, "ended"))
     pipe.zrem(_key("index"), prediction_id)
     for status in STATUSES:
         pipe.zrem(_key("status", status), prediction_id)

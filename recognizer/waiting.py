@@ -12,7 +12,6 @@ import threading
 import time
 
 from django.conf import settings
-from rq.results import Result
 
 from . import history
 
@@ -43,19 +42,20 @@ def wait(ids, timeout):
 
 def _wait(ids, timeout):
     deadline = time.monotonic() + timeout
-    conn = history.connection()
-    previous = None
+    # Just accepted: every record is queued with its job, so the first look is the wait itself.
+    pending, previous = list(ids), None
     while True:
-        records = history.get_many(ids)
-        jobs = {r["job_id"] for r in records if r["status"] not in DONE and r.get("job_id")}
         remaining = deadline - time.monotonic()
-        if len(records) < len(ids) or not jobs or remaining <= 0:
+        if remaining > 0:
+            # Every record that ends leaves a notice in the same Redis step (history.py):
+            # blocking on them answers the moment an answer is readable, before the worker's RQ
+            # bookkeeping of the job, and whoever ended it (a worker's reconciliation too). The
+            # one-second cap notices records deleted meanwhile.
+            history.wait_ended(pending, max(1, int(min(remaining, 1.0) * 1000)))
+        records = history.get_many(ids)
+        pending = [r["id"] for r in records if r["status"] not in DONE and r.get("job_id")]
+        if len(records) < len(ids) or not pending or time.monotonic() >= deadline:
             return records
         if records == previous:
-            time.sleep(0.02)  # the job has ended but its records not yet: do not spin
+            time.sleep(0.02)  # woken with nothing changed: do not spin
         previous = records
-        # RQ appends every job's outcome to a stream, after our records are written: blocking on
-        # it answers the moment a job ends, without polling. The one-second cap notices records
-        # ended by someone else (a worker's reconciliation), which write no job result.
-        block_ms = max(1, int(min(remaining, 1.0) * 1000))
-        conn.xread({Result.get_key(job): "0-0" for job in jobs}, block=block_ms)
