@@ -22,7 +22,7 @@ from rq.job import Job, JobStatus
 from rq.queue import Queue
 from rq.utils import now
 
-from . import jobs
+from . import history, jobs
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +47,8 @@ return {unpack(ids, 1, n)}
 
 # Jobs this process has taken and not yet ended: put back on their queue if Redis fails meanwhile.
 _in_hand = []
+# What the worker did for the job it is starting (start()): {job id: ids of the jobs it took}.
+_started = {}
 
 
 def take(current, pipeline):
@@ -58,6 +60,48 @@ def take(current, pipeline):
     key = Queue(current.origin, connection=current.connection).key
     pipeline.eval(_TAKE, 1, key, settings.WORKER_TAKE_MAX, JOB_PREFIX)
     return True
+
+
+def start(job, pipeline):
+    """Queue on `pipeline`, the worker's round trip that marks `job` started in RQ, what a
+    recognition job does first: its records marked started and the take of the recognition jobs
+    waiting behind it. Returns whether the take was queued (pipeline.execute()'s last value is
+    then their ids), or None for a job that is not a recognition job: nothing was queued.
+    The worker hands the answer to the job with started()."""
+    _started.clear()  # one job at a time: whatever a job that never ran left is stale
+    if job.func_name not in RECOGNITION:
+        return None
+    try:
+        record_ids = jobs.record_ids(job)
+    except Exception:  # arguments that do not load: the job fails on its own, as before
+        return None
+    for prediction_id in record_ids:
+        history.mark_started(prediction_id, pipeline=pipeline)
+    return take(job, pipeline)
+
+
+def started(job, taken_ids):
+    """The worker's round trip of start() went out: `job` finds its records started and
+    `taken_ids` taken (the take's reply, or [] when none was queued)."""
+    _started[job.id] = list(taken_ids or [])
+
+
+def taken_at_start(job):
+    """The ids the worker took when it started `job` (start()), or None when the worker did not
+    start it so (the job then starts its records itself). Asked once: the ids are the job's."""
+    return None if job is None else _started.pop(job.id, None)
+
+
+def put_back_unclaimed(connection):
+    """After a job: jobs taken when it started but never claimed by it (it failed before its
+    own code ran) go back at the head of their queue."""
+    left = [i for ids in _started.values() for i in ids]
+    _started.clear()
+    if not left:
+        return 0
+    ids = [i.decode() if isinstance(i, bytes) else i for i in left]
+    _put_back([job for job in Job.fetch_many(ids, connection=connection) if job is not None], connection)
+    return len(ids)
 
 
 def claim(job_ids, connection, room):

@@ -39,13 +39,17 @@ def recognise_batch(prediction_ids, images, crops=None):
     """
     connection = history.connection()
     current = get_current_job()
-    pipe = connection.pipeline(transaction=False)
-    for prediction_id in prediction_ids:
-        history.mark_started(prediction_id, pipeline=pipe)
-    taking = coalesce.take(current, pipe)
-    replies = pipe.execute()
-    claimed = coalesce.claim(replies[-1] if taking else [], connection,
-                             room=settings.UPLOAD_BATCH_MAX - len(images))
+    # Our worker marks the records started and takes the jobs behind in its own round trip that
+    # starts the job (ModelWorker.prepare_job_execution); run any other way, the job does it.
+    taken = coalesce.taken_at_start(current)
+    if taken is None:
+        pipe = connection.pipeline(transaction=False)
+        for prediction_id in prediction_ids:
+            history.mark_started(prediction_id, pipeline=pipe)
+        taking = coalesce.take(current, pipe)
+        replies = pipe.execute()
+        taken = replies[-1] if taking else []
+    claimed = coalesce.claim(taken, connection, room=settings.UPLOAD_BATCH_MAX - len(images))
     own = list(prediction_ids)
     if claimed:
         prediction_ids, images = list(prediction_ids), list(images)

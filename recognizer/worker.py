@@ -22,9 +22,12 @@ import time
 
 import redis
 from django.conf import settings
-from rq import SimpleWorker
+from rq import Queue, SimpleWorker
+from rq.executions import Execution
+from rq.utils import now
+from rq.worker import WorkerStatus
 
-from . import jobs
+from . import coalesce, jobs
 
 log = logging.getLogger(__name__)
 
@@ -51,6 +54,7 @@ class ModelWorker(SimpleWorker):
         self._redis_lost = False
         self._beat = (float("-inf"), 0)  # (monotonic time, TTL) of the last heartbeat sent
         self._suspension_checked = float("-inf")
+        self._preparing = None  # the pipeline prepare_execution began, sent by prepare_job_execution
 
     def work(self, *args, **kwargs):
         from ml.predict import load_serving_model
@@ -119,9 +123,41 @@ class ModelWorker(SimpleWorker):
         self._suspension_checked = time.monotonic()
         return result
 
+    # Starting a job, RQ writes its execution (started registry, worker busy) in one round trip,
+    # then the job's start (heartbeats, status) in another, and then our job marks its records
+    # started and takes the jobs behind it in a third, all before the model runs. Here the three
+    # go out as one transaction: prepare_execution only queues its writes, and
+    # prepare_job_execution sends them with its own and the job's (coalesce.start).
+    def prepare_execution(self, job):
+        pipeline = self.connection.pipeline()
+        execution = Execution.create(job, self.get_heartbeat_ttl(job), pipeline=pipeline, worker_name=self.name)
+        self.executions[execution.id] = execution
+        self.set_state(WorkerStatus.BUSY, pipeline=pipeline)
+        self._preparing = pipeline
+        return execution
+
+    def prepare_job_execution(self, job, remove_from_intermediate_queue=False):
+        # RQ's own steps (BaseWorker.prepare_job_execution), on the pipeline prepare_execution began.
+        pipeline, self._preparing = self._preparing or self.connection.pipeline(), None
+        with pipeline:
+            heartbeat_ttl = self.get_heartbeat_ttl(job)
+            self.heartbeat(heartbeat_ttl, pipeline=pipeline)
+            job.heartbeat(now(), heartbeat_ttl, pipeline=pipeline)
+            job.prepare_for_execution(self.name, pipeline=pipeline)
+            pipeline.persist(job.key)
+            if remove_from_intermediate_queue:
+                pipeline.lrem(Queue(job.origin, connection=self.connection).intermediate_queue_key, 1, job.id)
+            taking = coalesce.start(job, pipeline)
+            replies = pipeline.execute()
+        if taking is not None:
+            coalesce.started(job, replies[-1] if taking else [])
+        self.procline(f"Processing {job.func_name} from {job.origin} since {time.time()}")
+
     def execute_job(self, job, queue):
         try:
             super().execute_job(job, queue)
+            # A job that failed before its own code ran leaves what its start took.
+            coalesce.put_back_unclaimed(self.connection)
         except REDIS_ERRORS as exc:
             # The job may have run, half-run or not started: Redis cannot say which until it is
             # back. Its records are then ended as lost, never left waiting.
@@ -168,11 +204,12 @@ class ModelWorker(SimpleWorker):
         (this worker is between jobs), so they run again, or end as lost. So do jobs that Redis
         shows taken off their queue and never started."""
         try:
-            from . import coalesce, reconcile
+            from . import reconcile
 
             # Jobs the cut-off job had taken from behind it (coalesce.py) go back at once: their
             # ids are known here, no need to look for them as jobs taken and never started.
             coalesce.put_back(self.connection)
+            coalesce.put_back_unclaimed(self.connection)
             for job in reconcile.started_jobs_of(self.name, self.connection):
                 self.requeue_or_end_lost(job)
             self.put_back_taken_jobs()
