@@ -10,6 +10,7 @@ commands. Prints the median time of each step and `show` whole timelines. MONITO
 Redis a little: the figures are for comparing steps, not for the benchmark's table.
 """
 import argparse
+import json
 import re
 import statistics
 import tempfile
@@ -84,6 +85,43 @@ def _steps(cmds, t0, t1):
     return {k: None if v is None else (v - t0) * 1000 for k, v in marks.items()}
 
 
+def _records(conn, answers):
+    """Each answer's record as the history holds it (its time stamps, to the microsecond)."""
+    import os
+
+    import django
+
+    kwargs = conn.connection_pool.connection_kwargs
+    os.environ["REDIS_URL"] = f"redis://{kwargs['host']}:{kwargs['port']}/{kwargs.get('db', 0)}"
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mnistsite.settings")
+    os.environ.setdefault("SECRET_KEY", "timeline")
+    django.setup()
+    from recognizer import history
+
+    return [history.get(a["predictions"][0]["id"]) if a else None for a in answers]
+
+
+def _print_stamps(timelines, records):
+    """The steps from the records' own time stamps (web and worker clocks are this machine's),
+    without MONITOR: created (the web, just before its transaction), started (the worker's
+    start of the job), finished (the answer made, just before it is written)."""
+    rows = []
+    for (t0, t1, _), record in zip(timelines, records):
+        if not record or not record.get("started_at") or not record.get("finished_at"):
+            continue
+        created, started, finished = record["created_at"], record["started_at"], record["finished_at"]
+        rows.append({"web: request read, checked and stored (to created_at)": created - t0,
+                     "enqueued, worker woken, job fetched and started (to started_at)": started - created,
+                     "job: recognition and answer (to finished_at)": finished - started,
+                     "  of which recognise_many (duration_ms)": record["duration_ms"] / 1000,
+                     "records written, web woken, answer sent (to the client)": t1 - finished,
+                     "total": t1 - t0})
+    if rows:
+        print(f"From the records' time stamps, median ms (n {len(rows)}):")
+        for name in rows[0]:
+            print(f"  {statistics.median(r[name] for r in rows) * 1000:7.2f}  {name}")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=40)
@@ -105,23 +143,28 @@ def main(argv=None):
 
                 recorders = [profile.Recorder("web", s["web"].pid, Path(args.profile), rate=1000),
                              profile.Recorder("worker", s["workers"][0].pid, Path(args.profile), rate=1000)]
-            timelines = []
+            timelines, answers = [], []
             for i in range(args.count):
                 body, content_type = single[i % len(single)]
                 time.sleep(0.05)  # the worker is back in its blocking dequeue, as with one client
                 start = len(monitor.lines)
                 t0 = time.time()
                 conn.request("POST", "/api/predictions?wait=30", body=body, headers={"Content-Type": content_type})
-                conn.getresponse().read()
+                response_body = [conn.getresponse().read()]
                 t1 = time.time()
+                answers.append(json.loads(response_body[0]) if response_body else None)
                 time.sleep(0.01)
                 cmds = [c for c in monitor.lines[start:] if c[0] <= t1 + 0.005]
                 timelines.append((t0, t1, cmds))
             monitor.stop()
             for recorder in recorders:
                 print(profile.report(profile.top(recorder.stop()), recorder.path), flush=True)
+            records = _records(s["conn"], answers)
+    _print_stamps(timelines, records)
     print("client: median %.2f ms" % statistics.median((t1 - t0) * 1000 for t0, t1, _ in timelines))
     steps = [s for s in (_steps(cmds, t0, t1) for t0, t1, cmds in timelines) if s]
+    if not steps:
+        return
     print(f"{len(steps)} requests; median ms since the request was sent:")
     for name in steps[0] if steps else ():
         values = [s[name] for s in steps if s[name] is not None]

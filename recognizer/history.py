@@ -266,14 +266,26 @@ def wait_ended(ids, block_ms):
     once `block_ms` (> 0) has passed without any. Reads each record's `ended` stream from its
     start, so a record that ended before this call (after the caller read it pending) answers
     at once."""
-    keys = {_key("rec", i, "ended"): "0-0" for i in ids if valid_id(i)}
+    return get_many_when_ended([], ids, block_ms)[0]
+
+
+def get_many_when_ended(ids, pending, block_ms):
+    """(wait_ended(pending, block_ms), get_many(ids) read right after it) in one round trip:
+    Redis runs a client's next commands once its blocking read returns."""
+    keys = {_key("rec", i, "ended"): "0-0" for i in pending if valid_id(i)}
+    ids = [i for i in ids if valid_id(i)]
     if not keys or block_ms <= 0:
-        return []
-    replies = connection().xread(keys, block=block_ms) or []
+        return [], get_many(ids)
+    pipe = connection().pipeline(transaction=False)
+    pipe.xread(keys, block=block_ms)
+    for prediction_id in ids:
+        pipe.hgetall(_key("rec", prediction_id))
+    replies, *raw = pipe.execute()
+    replies = replies or []
     if isinstance(replies, dict):  # RESP3 answers a map of stream -> entries
         replies = list(replies.items())
     ended = {(k.decode() if isinstance(k, bytes) else k).rsplit(":", 2)[-2] for k, *_ in replies}
-    return [i for i in ids if i in ended]
+    return [i for i in pending if i in ended], [_decode(r) for r in raw if r]
 
 
 def image(prediction_id, kind):

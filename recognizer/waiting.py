@@ -45,14 +45,13 @@ def _wait(ids, timeout):
     # Just accepted: every record is queued with its job, so the first look is the wait itself.
     pending, previous = list(ids), None
     while True:
+        # Every record that ends leaves a notice in the same Redis step (history.py): blocking
+        # on them answers the moment an answer is readable, before the worker's RQ bookkeeping
+        # of the job, and whoever ended it (a worker's reconciliation too); the records are read
+        # in the same round trip. The one-second cap notices records deleted meanwhile.
         remaining = deadline - time.monotonic()
-        if remaining > 0:
-            # Every record that ends leaves a notice in the same Redis step (history.py):
-            # blocking on them answers the moment an answer is readable, before the worker's RQ
-            # bookkeeping of the job, and whoever ended it (a worker's reconciliation too). The
-            # one-second cap notices records deleted meanwhile.
-            history.wait_ended(pending, max(1, int(min(remaining, 1.0) * 1000)))
-        records = history.get_many(ids)
+        block_ms = max(1, int(min(remaining, 1.0) * 1000)) if remaining > 0 else 0
+        _, records = history.get_many_when_ended(ids, pending, block_ms)
         pending = [r["id"] for r in records if r["status"] not in DONE and r.get("job_id")]
         if len(records) < len(ids) or not pending or time.monotonic() >= deadline:
             return records

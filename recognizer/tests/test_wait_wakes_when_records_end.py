@@ -75,3 +75,15 @@ def test_an_api_wait_is_answered_before_the_job_ends(redis_conn, digit_images):
     assert not thread.is_alive()
     assert [(r["id"], r["status"], r["digit"]) for r in out["value"]] == [(ids[0], "finished", 3)]
     assert job.get_status() == "queued"
+
+
+def test_it_reads_the_records_in_the_round_trip_that_waits(redis_conn, monkeypatch):
+    from recognizer.tests.round_trips import count_round_trips
+
+    ended, waiting_for = _create(), _create()
+    assert _finish(ended)
+    sent, (woken_by, records) = count_round_trips(
+        monkeypatch, lambda: history.get_many_when_ended([waiting_for, ended], [waiting_for, ended], BLOCK_MS))
+    assert sent == 1
+    assert woken_by == [ended]
+    assert [(r["id"], r["status"]) for r in records] == [(waiting_for, "queued"), (ended, "finished")]
