@@ -1,5 +1,9 @@
 """Counting Redis round trips: every command or pipeline a client sends is one packed send."""
+import django_rq
+from django.conf import settings
 from redis.connection import AbstractConnection
+
+from recognizer import history, storage
 
 
 def count_round_trips(monkeypatch, action):
@@ -17,3 +21,19 @@ def count_round_trips(monkeypatch, action):
     finally:
         monkeypatch.undo()
     return len(sent), result
+
+
+def enqueue_upload(data):
+    """A recorded upload of `data` and its recognition job, as the web makes them one by one."""
+    prediction_id = history.new_id()
+    history.create(prediction_id, filename="d.png", stored=storage.save(prediction_id, data, "PNG"),
+                   content_type="image/png", size_bytes=len(data))
+    return django_rq.get_queue("default").enqueue("recognizer.tasks.recognise_upload", prediction_id, data,
+                                                  job_id=f"predict-{prediction_id}")
+
+
+def worker_round_trips(monkeypatch):
+    """(round trips, worker) of a burst worker running every queued job."""
+    worker = django_rq.get_worker("default", settings.EXPLAIN_QUEUE)
+    sent, _ = count_round_trips(monkeypatch, lambda: worker.work(burst=True, with_scheduler=False))
+    return sent, worker
