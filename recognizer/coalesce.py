@@ -75,6 +75,12 @@ def start(job, pipeline):
         record_ids = jobs.record_ids(job)
     except Exception:  # arguments that do not load: the job fails on its own, as before
         return None
+    return start_records(record_ids, job, pipeline)
+
+
+def start_records(record_ids, job, pipeline):
+    """Queue on `pipeline` what a recognition job does first: its records marked started and the
+    take of the recognition jobs waiting behind `job`. Returns whether the take was queued."""
     for prediction_id in record_ids:
         history.mark_started(prediction_id, pipeline=pipeline)
     return take(job, pipeline)

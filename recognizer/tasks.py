@@ -44,9 +44,7 @@ def recognise_batch(prediction_ids, images, crops=None):
     taken = coalesce.taken_at_start(current)
     if taken is None:
         pipe = connection.pipeline(transaction=False)
-        for prediction_id in prediction_ids:
-            history.mark_started(prediction_id, pipeline=pipe)
-        taking = coalesce.take(current, pipe)
+        taking = coalesce.start_records(prediction_ids, current, pipe)
         replies = pipe.execute()
         taken = replies[-1] if taking else []
     claimed = coalesce.claim(taken, connection, room=settings.UPLOAD_BATCH_MAX - len(images))
