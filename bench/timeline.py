@@ -11,7 +11,6 @@ Redis a little: the figures are for comparing steps, not for the benchmark's tab
 """
 import argparse
 import json
-import re
 import statistics
 import tempfile
 import threading
@@ -22,8 +21,6 @@ from pathlib import Path
 from redis import Redis
 
 from bench import run
-
-_LINE = re.compile(r'^(\d+\.\d+) \[\d+ ([^\]]+)\] "(\w+)"(.*)$')
 
 
 class Monitor:
@@ -39,7 +36,6 @@ class Monitor:
 
     def _read(self):
         with self._conn.monitor() as m:
-            self._ready = True
             for command in m.listen():
                 self.lines.append((command["time"], command["client_address"] + ":" + str(command["client_port"]),
                                    command["command"]))
