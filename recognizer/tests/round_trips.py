@@ -37,3 +37,15 @@ def worker_round_trips(monkeypatch):
     worker = django_rq.get_worker("default", settings.EXPLAIN_QUEUE)
     sent, _ = count_round_trips(monkeypatch, lambda: worker.work(burst=True, with_scheduler=False))
     return sent, worker
+
+
+def steady_round_trips_per_job(monkeypatch, digit_images, run_worker):
+    """(round trips per job, the ten jobs run, the worker) once the model is loaded: a burst of
+    ten uploads against a burst of one, so the worker's start and end are not counted."""
+    enqueue_upload(digit_images[0])
+    run_worker()  # model loaded, first-time work done: count the steady state
+    enqueue_upload(digit_images[1])
+    one, _ = worker_round_trips(monkeypatch)
+    jobs = [enqueue_upload(digit_images[d]) for d in range(10)]
+    ten, worker = worker_round_trips(monkeypatch)
+    return (ten - one) / 9, jobs, worker

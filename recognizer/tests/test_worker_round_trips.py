@@ -8,7 +8,7 @@ from rq.registry import FinishedJobRegistry
 
 from recognizer import history
 from recognizer.jobs import holds_pictures
-from recognizer.tests.round_trips import enqueue_upload, worker_round_trips
+from recognizer.tests.round_trips import steady_round_trips_per_job
 
 # RQ's dequeue, fetch, start and result and the record's two state changes take 12 today (the
 # metrics ride on the second), with room for a few beats or suspension checks more over the nine
@@ -21,14 +21,9 @@ MOST_ROUND_TRIPS_PER_JOB = 12.5
 def test_a_job_costs_the_worker_a_handful_of_round_trips(monkeypatch, settings, digit_images, run_worker):
     # RQ's own path, job by job: a job taking those behind it (coalesce.py) would hide its cost.
     settings.WORKER_TAKE_MAX = 0
-    enqueue_upload(digit_images[0])
-    run_worker()  # model loaded, first-time work done: count the steady state
-    enqueue_upload(digit_images[1])
-    one, _ = worker_round_trips(monkeypatch)
-    jobs = [enqueue_upload(digit_images[d]) for d in range(10)]
-    ten, _ = worker_round_trips(monkeypatch)
+    per_job, jobs, _ = steady_round_trips_per_job(monkeypatch, digit_images, run_worker)
 
-    assert (ten - one) / 9 <= MOST_ROUND_TRIPS_PER_JOB
+    assert per_job <= MOST_ROUND_TRIPS_PER_JOB
     registry = FinishedJobRegistry(queue=django_rq.get_queue("default"))
     for job in jobs:
         job.refresh()

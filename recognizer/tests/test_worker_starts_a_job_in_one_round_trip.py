@@ -8,7 +8,7 @@ import pytest
 from rq.registry import FinishedJobRegistry, StartedJobRegistry
 
 from recognizer import history
-from recognizer.tests.round_trips import enqueue_upload, worker_round_trips
+from recognizer.tests.round_trips import steady_round_trips_per_job
 
 # Twelve per job before (test_worker_round_trips.py): two of them were the start's.
 MOST_ROUND_TRIPS_PER_JOB = 10.5
@@ -17,14 +17,9 @@ MOST_ROUND_TRIPS_PER_JOB = 10.5
 @pytest.mark.django_db
 def test_it_starts_each_job_in_one_round_trip(monkeypatch, settings, digit_images, run_worker):
     settings.WORKER_TAKE_MAX = 0  # job by job, as on a quiet site
-    enqueue_upload(digit_images[0])
-    run_worker()  # model loaded, first-time work done: count the steady state
-    enqueue_upload(digit_images[1])
-    one, _ = worker_round_trips(monkeypatch)
-    jobs = [enqueue_upload(digit_images[d]) for d in range(10)]
-    ten, worker = worker_round_trips(monkeypatch)
+    per_job, jobs, worker = steady_round_trips_per_job(monkeypatch, digit_images, run_worker)
 
-    assert (ten - one) / 9 <= MOST_ROUND_TRIPS_PER_JOB
+    assert per_job <= MOST_ROUND_TRIPS_PER_JOB
     queue = django_rq.get_queue("default")
     assert StartedJobRegistry(queue=queue).get_job_ids() == []
     assert worker.connection.keys("rq:execution:*") == []
