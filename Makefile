@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 MODEL ?= cnn
 
-.PHONY: install install-dev run test test-fast train convert evaluate bench report clean
+.PHONY: install install-dev run test test-fast train train-wholeness convert evaluate bench report clean
 
 install: $(VENV)/.installed
 
@@ -40,6 +40,10 @@ report: install
 
 train: install-dev
 	$(PY) -m ml.train --model $(MODEL)
+
+# The small model that judges the cuts of touching digits (ml.pieces); about 10 minutes.
+train-wholeness: install-dev
+	$(PY) -m ml.train_wholeness
 
 # Training ends with this; alone, it re-converts the shipped .keras to the served .tflite.
 convert: install-dev

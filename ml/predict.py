@@ -17,6 +17,8 @@ from ml.preprocess import to_model_input
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
 KERAS_MODEL_PATH = ARTIFACTS / "mnist_cnn.keras"
 TFLITE_MODEL_PATH = ARTIFACTS / "mnist_cnn.tflite"
+# The small model that says how much a piece of ink looks like one whole digit (ml.pieces).
+WHOLENESS_MODEL_PATH = ARTIFACTS / "wholeness.tflite"
 # What a process serves unless told otherwise; the web app's settings pass MODEL_PATH in.
 DEFAULT_MODEL_PATH = TFLITE_MODEL_PATH
 
@@ -98,15 +100,26 @@ def load_predictor(path=DEFAULT_MODEL_PATH, threads=1):
 
 
 _predictor = None
+_wholeness = None
 _lock = threading.Lock()
 
 
-def load_serving_model(path=DEFAULT_MODEL_PATH, threads=1):
-    """Load this process's model (a worker calls this once at start-up) and return it."""
-    global _predictor
+def load_serving_model(path=DEFAULT_MODEL_PATH, threads=1, wholeness_path=WHOLENESS_MODEL_PATH):
+    """Load this process's models (a worker calls this once at start-up); return the digit model."""
+    global _predictor, _wholeness
     with _lock:
         _predictor = load_predictor(path, threads)
+        _wholeness = LiteRTPredictor(wholeness_path, threads=threads)
     return _predictor
+
+
+def get_wholeness():
+    """The process-wide wholeness model: P(one whole digit), shape (N, 1), per 28x28 piece."""
+    if _wholeness is None:
+        with _lock:
+            if _wholeness is None:
+                globals()["_wholeness"] = LiteRTPredictor(WHOLENESS_MODEL_PATH)
+    return _wholeness
 
 
 def get_predictor():

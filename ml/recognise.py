@@ -52,6 +52,10 @@ ASPECT_P95 = (1.25, 0.8, 1.43, 1.11, 1.11, 1.43, 1.0, 1.11, 1.05, 0.9)
 DOUBT_CONFIDENCE = 0.99
 DOUBT_ASPECT = 1.0
 ASPECT_WEIGHT = 2.0
+# Weight of log P(one whole digit), from the wholeness model (ml.pieces), in a cut's score: the
+# digit model reads a merged pair or a fragment as surely as a digit; this model tells them apart.
+WHOLE_WEIGHT = 1.0
+WHOLE_FLOOR = 1e-3
 
 
 @dataclass
@@ -124,7 +128,13 @@ def _default_predictor():
     return get_predictor()
 
 
-def recognise_many(items, predictor=None, crops=None):
+def _default_wholeness():
+    from ml.predict import get_wholeness
+
+    return get_wholeness()
+
+
+def recognise_many(items, predictor=None, crops=None, wholeness=None):
     """A Recognition or the ImageRejected that explains the failure, per item, in order.
 
     `crops`, when given, holds one crop box (or None) per item: see preprocess().
@@ -154,12 +164,16 @@ def recognise_many(items, predictor=None, crops=None):
         predictor = _default_predictor()
     rows_of = _read(predictor, [pre.inputs for _, pre in pending])
     # Groups that may be touching digits and whose plain reading is in doubt: every way to cut
-    # them, read in a second call.
+    # them, read in a second call, and judged whole or not by the wholeness model.
     doubtful = [lattice for (_, pre), rows in zip(pending, rows_of) for lattice in pre.alternatives
                 if _in_doubt(lattice, rows) and len(lattice.inputs)]
     cut_probs = {}
     if doubtful:
-        cut_probs = {id(lattice): p for lattice, p in zip(doubtful, _read(predictor, [l.inputs for l in doubtful]))}
+        if wholeness is None:
+            wholeness = _default_wholeness()
+        parts = [l.inputs for l in doubtful]
+        cut_probs = {id(lattice): (p, w[:, 0]) for lattice, p, w in
+                     zip(doubtful, _read(predictor, parts), _read(wholeness, parts))}
 
     for (index, pre), pre_rows in zip(pending, rows_of):
         inputs, boxes, rows = list(pre.inputs), list(pre.boxes), list(pre_rows)
@@ -202,12 +216,17 @@ def _in_doubt(lattice, rows):
     return bool((mine.max(1) < DOUBT_CONFIDENCE).any() or (np.asarray(lattice.default_aspects) > limits).any())
 
 
-def _best_cut(lattice, probs):
-    """(piece indices, probs) of the best-read path through a lattice of cuts, or (None, probs)."""
+def _best_cut(lattice, read):
+    """(piece indices, probs) of the best-read path through a lattice of cuts, or (None, probs).
+
+    `read` is (the digit model's probabilities, the wholeness model's) for the lattice's pieces.
+    """
+    probs, whole = read
     limits = np.asarray(ASPECT_P95)[probs.argmax(1)]
     too_wide = np.maximum(0.0, np.asarray(lattice.aspects) - limits)
     score = (np.log(np.maximum(probs.max(1), 1e-9)) - np.asarray(lattice.penalties)
-             - ASPECT_WEIGHT * too_wide - SPLIT_COST)
+             - ASPECT_WEIGHT * too_wide - SPLIT_COST
+             + WHOLE_WEIGHT * np.log(np.clip(whole, WHOLE_FLOOR, 1.0)))
     n = len(lattice.points)
     best = [0.0] + [-np.inf] * (n - 1)
     back = [None] * n

@@ -77,7 +77,8 @@ def skeleton(mask):
             return m[1:-1, 1:-1].astype(bool)
 
 
-def number_ink(digits, height, rng, style="pen", touching=False):
+def number_ink(digits, height, rng, style="pen", touching=False, placed=None):
+    """The ink of a number written with `digits`; `placed`, a list, gains (top, left, ink) per digit."""
     parts = []
     for d in digits:
         ink = ink_of(d, int(height * rng.uniform(0.88, 1.1)), style, rng)
@@ -93,6 +94,8 @@ def number_ink(digits, height, rng, style="pen", touching=False):
     for p, g in zip(parts, gaps):
         y = int(rng.uniform(0, total_h - p.shape[0]))
         out[y:y + p.shape[0], x:x + p.shape[1]] = np.maximum(out[y:y + p.shape[0], x:x + p.shape[1]], p)
+        if placed is not None:
+            placed.append((y, x, p))
         x += p.shape[1] + g
     return out
 

@@ -308,6 +308,9 @@ RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True
 # The model the workers serve: a LiteRT file converted from the trained Keras model (ml/convert.py).
 MODEL_PATH = Path(os.environ.get("MODEL_PATH") or BASE_DIR / "ml" / "artifacts" / "mnist_cnn.tflite")
+# The small model that judges the cuts of touching digits (ml.pieces, ml.recognise).
+WHOLENESS_MODEL_PATH = Path(os.environ.get("WHOLENESS_MODEL_PATH")
+                            or BASE_DIR / "ml" / "artifacts" / "wholeness.tflite")
 # Model threads per worker process (0: LiteRT's default). Scale out with processes instead.
 WORKER_MODEL_THREADS = envint("WORKER_MODEL_THREADS", 1)
 # Recognition jobs a running job takes from behind it on its queue, to serve them in one model

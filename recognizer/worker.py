@@ -60,7 +60,8 @@ class ModelWorker(SimpleWorker):
         from ml.predict import load_serving_model
 
         # LiteRT's interpreter, with WORKER_MODEL_THREADS threads: the worker never imports TensorFlow.
-        load_serving_model(settings.MODEL_PATH, threads=settings.WORKER_MODEL_THREADS)
+        load_serving_model(settings.MODEL_PATH, threads=settings.WORKER_MODEL_THREADS,
+                           wholeness_path=settings.WHOLENESS_MODEL_PATH)
         log.info("Model loaded; worker %s ready", self.name)
         self.until_redis_answers("start", self.connection.ping)
         self.housekeeping()
