@@ -36,21 +36,9 @@ def test_every_sampled_case_is_a_case_of_the_corpus():
     assert set(_by_case()) <= set(CASE_IDS)
 
 
-# Sample pictures the current pipeline misses; numbers whose digits touch are the weakest case
-# (see the README's held-out table). Strict: the test fails once one reads right.
-KNOWN_WRONG = {"number_on_sheet_02.jpg": "reads 24: the 9's open loop hooks into the 4, and the model "
-                                         "reads the two as one 4 (p 0.96)"}
-
-
 @pytest.mark.parametrize("case", sorted(set(_by_case())))
 def test_it_reads_every_sample_picture_of_the_case(case, answers):
-    items = [(name, truth) for name, truth in _by_case()[case] if name not in KNOWN_WRONG]
+    items = [(name, truth) for name, truth in _by_case()[case]]
     wrong = {name: (answers[name], truth) for name, truth in items if answers[name] != truth}
     # Samples are small (1-9 per case): all must be right.
     assert not wrong, f"(got, truth): {wrong}"
-
-
-@pytest.mark.parametrize("name", sorted(KNOWN_WRONG))
-@pytest.mark.xfail(strict=True, reason="a known miss of the current pipeline, listed in KNOWN_WRONG")
-def test_a_known_miss_is_still_missed(name, answers):
-    assert answers[name] == LABELS[name]["answer"], KNOWN_WRONG[name]
