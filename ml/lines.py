@@ -62,12 +62,14 @@ def _lines_one_way(mask, span):
     # line is still a line where it is thin along most of its length, and only its thin part is
     # the line (the digit's columns are left to the digit).
     limit = MAX_THICK * min(h, w)
+    tall = np.ones((int(limit) + 1, 1), np.uint8)
     for k in np.nonzero((stats[1:, cv2.CC_STAT_WIDTH] >= span) & ~long_[1:])[0] + 1:
         x, y, bw, bh = stats[k, :4]
         own = labels[y:y + bh, x:x + bw] == k
-        across = np.count_nonzero(own, axis=0)
-        thin = across <= limit
-        if np.count_nonzero(thin) >= span and np.median(across) <= limit:
+        # Thin where no run down a column is thicker than a line: two lines that the digit
+        # joins are still two thin lines beside it.
+        thin = ~cv2.morphologyEx(own.astype(np.uint8), cv2.MORPH_OPEN, tall).any(0)
+        if np.count_nonzero(thin) >= span:
             lines[y:y + bh, x:x + bw] |= (own & thin[None, :] & (found[y:y + bh, x:x + bw] > 0)).astype(np.uint8)
     return lines
 
