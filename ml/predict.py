@@ -113,22 +113,23 @@ def load_serving_model(path=DEFAULT_MODEL_PATH, threads=1, wholeness_path=WHOLEN
     return _predictor
 
 
-def get_wholeness():
-    """The process-wide wholeness model: P(one whole digit), shape (N, 1), per 28x28 piece."""
-    if _wholeness is None:
+def _shared(name, load):
+    """This process's model held in the global `name`: the one loaded at start-up, or load()."""
+    if globals()[name] is None:
         with _lock:
-            if _wholeness is None:
-                globals()["_wholeness"] = LiteRTPredictor(WHOLENESS_MODEL_PATH)
-    return _wholeness
+            if globals()[name] is None:
+                globals()[name] = load()
+    return globals()[name]
 
 
 def get_predictor():
     """The process-wide predictor: the one loaded at start-up, or the shipped model."""
-    if _predictor is None:
-        with _lock:
-            if _predictor is None:
-                globals()["_predictor"] = load_predictor(DEFAULT_MODEL_PATH)
-    return _predictor
+    return _shared("_predictor", lambda: load_predictor(DEFAULT_MODEL_PATH))
+
+
+def get_wholeness():
+    """The process-wide wholeness model: P(one whole digit), shape (N, 1), per 28x28 piece."""
+    return _shared("_wholeness", lambda: LiteRTPredictor(WHOLENESS_MODEL_PATH))
 
 
 def measure_speed(predictor, images, single_runs: int = 200, batch_size: int = 1000):
