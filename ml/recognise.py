@@ -217,8 +217,9 @@ def _read(predictor, parts):
 
 def _in_doubt(lattice, rows, whole=None):
     """Whether a group's plain reading leaves room for another cut: a group cut by its shape
-    alone (a wide single digit is cut as two), a digit read unsurely, or a piece wider than the
-    digit it was read as ever is (two touching digits read as one)."""
+    alone (a wide single digit is cut as two), a piece that does not look like one whole digit
+    (`whole`, the wholeness model's reading of the plain pieces), a digit read unsurely, or a
+    piece wider than the digit it was read as ever is (two touching digits read as one)."""
     if lattice.count > 1:
         return True
     if whole is not None and (whole[lattice.start:lattice.start + lattice.count, 0] < DOUBT_WHOLE).any():
