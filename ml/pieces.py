@@ -83,7 +83,7 @@ def number_pieces(digits, rng, touching=True):
 
 
 def make_pieces(images, n_numbers, seed):
-    """Pieces from `n_numbers` numbers of 2-3 digits drawn from `images`, plus each digit alone."""
+    """Pieces from `n_numbers` numbers of 2-3 digits drawn from `images`."""
     rng = np.random.default_rng(seed)
     inputs, labels = [], []
     for _ in range(n_numbers):
