@@ -18,6 +18,15 @@ from . import history
 # Seconds a recognition job takes, with the jobs it took from behind it (coalesce.py): one
 # picture is tens of milliseconds, a batch or a cold model more.
 DURATION_BUCKETS = (0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+# A job is counted in the one bucket it falls in (Prometheus' buckets are cumulative: they are
+# summed when scraped), so that it costs one increment, not one per bucket it is under.
+# Named apart from the cumulative fields kept before, which are left alone.
+_BUCKET = "duration:in:{}"
+_SUM = "duration:sum"
+
+
+def _bucket(seconds):
+    return next((bound for bound in DURATION_BUCKETS if seconds <= bound), "+Inf")
 
 
 def _digit_label(outcome):
@@ -39,10 +48,7 @@ def count_uploads(n, pipeline=None):
 def observe_job(seconds, outcomes, pipeline=None):
     """A recognition job ran for `seconds` and ended its records with `outcomes` (one dict each,
     with `status`, and `number` or `code`)."""
-    fields = {"jobs:count": 1, "jobs:sum": seconds}
-    for bound in DURATION_BUCKETS:
-        if seconds <= bound:
-            fields[f"jobs:le:{bound}"] = 1
+    fields = {_BUCKET.format(_bucket(seconds)): 1, _SUM: float(seconds)}
     for outcome in outcomes:
         key = f"predictions:{outcome['status']}:{_digit_label(outcome)}"
         fields[key] = fields.get(key, 0) + 1
@@ -83,11 +89,13 @@ class Collector:
         yield predictions
         yield failures
 
-        buckets = [(str(bound), counts.get(f"jobs:le:{bound}", 0)) for bound in DURATION_BUCKETS]
-        buckets.append(("+Inf", counts.get("jobs:count", 0)))
+        buckets, below = [], 0
+        for bound in DURATION_BUCKETS + ("+Inf",):
+            below += counts.get(_BUCKET.format(bound), 0)
+            buckets.append((str(bound), below))
         yield HistogramMetricFamily("digits_job_duration_seconds",
                                     "Time a worker's recognition job took, with the jobs it took from behind it.",
-                                    buckets=buckets, sum_value=counts.get("jobs:sum", 0))
+                                    buckets=buckets, sum_value=counts.get(_SUM, 0))
 
         queue = django_rq.get_queue("default")
         gauges = [
