@@ -153,15 +153,16 @@ def _ink_map(g, page=None):
     sigma = 1.4826 * float(np.median(np.abs(rows[:, 2:] - rows[:, :-2]))) / np.sqrt(2) + 1e-4
     # Writing on a sheet of paper is darker than the paper.
     inverted = True if page is not None else _polarity(g)
-    bg = _background(coarse, inverted, k)
     cells = coarse.ravel() if inner is None or not inner.any() else coarse[inner]
     middle = float(np.median(cells))
     paper = cells[cells >= middle] if inverted else cells[cells <= middle]
     spread = float(np.percentile(paper, 90) - np.percentile(paper, 10))
     if spread < 0.03:
         # Evenly lit paper or a drawing canvas: one level is right everywhere, even inside a
-        # blot of ink wider than any local window.
-        bg = np.full_like(bg, float(np.median(paper)))
+        # blot of ink wider than any local window (and the local estimate need not be made).
+        bg = np.full(coarse.shape, float(np.median(paper)), np.float32)
+    else:
+        bg = _background(coarse, inverted, k)
     bgu = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     level = float(np.median(bg))
     if inverted:
