@@ -57,6 +57,13 @@ def _side(directory, workers, args):
     return json.loads(lines[-1])
 
 
+def _cpu_ticks():
+    """(steal, all) CPU ticks since boot, from /proc/stat: on a shared host, the time other
+    guests took from this machine's cores shows up as steal, and slows every figure here."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return fields[7] if len(fields) > 7 else 0, sum(fields[:8])
+
+
 def _load_average():
     return round(os.getloadavg()[0], 2)
 
@@ -79,8 +86,11 @@ def compare(args):
                     if number % 2:
                         order.reverse()
                     for side, directory in order:
+                        steal0, all0 = _cpu_ticks()
                         result = _side(directory, workers, args)
-                        result.update(round=number + 1, workers=workers, side=side, load_average=_load_average())
+                        steal1, all1 = _cpu_ticks()
+                        result.update(round=number + 1, workers=workers, side=side, load_average=_load_average(),
+                                      cpu_steal=round((steal1 - steal0) / max(all1 - all0, 1), 3))
                         rounds.append(result)
                         print(json.dumps(result), flush=True)
         finally:

@@ -17,6 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 ARTIFACTS = ROOT / "ml" / "artifacts"
 BENCH_RESULTS = ROOT / "bench" / "results.json"
+VERSUS_RESULTS = ROOT / "bench" / "versus.json"
 
 BLOCK = re.compile(r"(<!-- figures:(?P<name>[a-z_]+) -->\n)(?P<body>.*?)(<!-- /figures:(?P=name) -->)", re.S)
 
@@ -134,12 +135,37 @@ def bench_block():
     return bench_table(load(BENCH_RESULTS)) + "\n"
 
 
+def versus_block():
+    v = load(VERSUS_RESULTS)
+    rows = []
+    for workers in sorted({r["workers"] for r in v["rounds"]}):
+        cells = []
+        for side in ("base", "head"):
+            mine = [r for r in v["rounds"] if r["workers"] == workers and r["side"] == side]
+            summary = v["summary"][f"{side} {workers}w"]
+            cells.append((f"{summary['light_p50_ms_median']} ({min(r['light_p50_ms'] for r in mine)}–"
+                          f"{max(r['light_p50_ms'] for r in mine)})",
+                          f"{summary['predictions_per_s_median']} ({min(r['predictions_per_s'] for r in mine)}–"
+                          f"{max(r['predictions_per_s'] for r in mine)})", len(mine)))
+        rows.append((f"queued, {workers} worker{'s' if workers > 1 else ''}", cells[0][0], cells[1][0],
+                     cells[0][1], cells[1][1], cells[1][2]))
+    steal = [r.get("cpu_steal") for r in v["rounds"] if r.get("cpu_steal") is not None]
+    stolen = (f" The host took {pct(min(steal), 0)}–{pct(max(steal), 0)} of the cores' time from this machine "
+              f"during the turns (CPU steal)." if steal else "")
+    head = (f"`{v['command']}`: {v['base']} (before) and {v['head']} (now), started in turn on the same "
+            f"machine, {v['light_count']} uploads from 1 client (*light*) and {v['count']} from "
+            f"{v['clients']} clients per turn; median of the rounds (lowest–highest).{stolen}\n\n")
+    return head + table(("design", "light p50 ms, before", "light p50 ms, now", "predictions/s, before",
+                         "predictions/s, now", "rounds"), rows)
+
+
 RENDERERS = {
     "model": model_block,
     "baselines": baselines_block,
     "corpus": corpus_block,
     "preprocess_speed": speed_block,
     "bench": bench_block,
+    "versus": versus_block,
 }
 
 
