@@ -171,11 +171,25 @@ class ModelWorker(SimpleWorker):
             return
         self.until_redis_answers("dropping the job's pictures", jobs.drop_pictures, job)
 
+    def increment_successful_job_count(self, pipeline=None):
+        # Called by RQ inside the transaction that ends a successful job. The worker's idle state
+        # and its idle heartbeat, which RQ would send in round trips of their own right after it,
+        # ride on that transaction instead; set_state and heartbeat then find them already sent.
+        super().increment_successful_job_count(pipeline=pipeline)
+        if pipeline is not None:
+            self.set_state(WorkerStatus.IDLE, pipeline=pipeline)
+            self.heartbeat(pipeline=pipeline)
+
     def handle_job_success(self, job, queue, started_job_registry, execution):
         # RQ saves the whole job once more here: saved without its pictures, there is nothing
         # left for drop_pictures to rewrite afterwards (one round trip less per job).
         job.args = jobs._strip(tuple(job.args))
-        return super().handle_job_success(job, queue, started_job_registry, execution)
+        try:
+            return super().handle_job_success(job, queue, started_job_registry, execution)
+        except BaseException:
+            # The idle state and beat queued on its transaction may not have been written.
+            self._beat, self._state = (float("-inf"), 0), None
+            raise
 
     def teardown(self):
         try:
