@@ -23,6 +23,7 @@ import time
 import redis
 from django.conf import settings
 from rq import Queue, SimpleWorker
+from rq.job import JobStatus
 from rq.executions import Execution
 from rq.utils import now
 from rq.worker import WorkerStatus
@@ -170,6 +171,15 @@ class ModelWorker(SimpleWorker):
             self.until_redis_answers("set_state", super().set_state, "idle")
             return
         self.until_redis_answers("dropping the job's pictures", jobs.drop_pictures, job)
+
+    def handle_execution_ended(self, job, queue, heartbeat_ttl):
+        # RQ beats the job here to cover its success or failure callback. A job that returned and
+        # has no success callback (ours have none) goes straight on to its result: the beat would
+        # cover nothing and cost a round trip.
+        if job._status != JobStatus.FAILED and not job._success_callback_name:
+            job.ended_at = now()
+            return
+        super().handle_execution_ended(job, queue, heartbeat_ttl)
 
     def increment_successful_job_count(self, pipeline=None):
         # Called by RQ inside the transaction that ends a successful job. The worker's idle state
