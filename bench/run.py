@@ -143,6 +143,17 @@ def run_load(port, path, bodies, count, clients, images_per_request=1):
 
 # --- Processes ------------------------------------------------------------------------------
 
+def cpu_ticks():
+    """(steal, all) CPU ticks since boot, from /proc/stat. On a shared host the time other guests
+    take from this machine's cores shows up as steal, and slows every figure measured meanwhile."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    return (fields[7] if len(fields) > 7 else 0), sum(fields[:8])
+
+
+def steal_share(before, after):
+    return round((after[0] - before[0]) / max(after[1] - before[1], 1), 3)
+
+
 def rss_mb(pid):
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
@@ -393,7 +404,9 @@ def table(results):
         f"Predictions over HTTP on loopback, one image per request: {c['count']} requests from "
         f"{c['clients']} concurrent clients per design (*load*), {c['light_count']} from 1 client "
         f"(*light*). {c['machine']}; load average {c['load_average_before']} before the run, "
-        f"{c['load_average_after']} after. Memory: every process of the design, after the load.",
+        f"{c['load_average_after']} after"
+        + (f"; CPU steal {100 * c['cpu_steal']:.0f} % during it (the host's other guests)" if "cpu_steal" in c else "")
+        + ". Memory: every process of the design, after the load.",
         "",
         "| design | predictions/s | light p50 / p99 ms | load p50 / p95 / p99 ms | worker ms/image "
         "| CPU ms per prediction | memory MB (processes) | worker ready |",
@@ -448,7 +461,7 @@ def main(argv=None):
     if args.quick:
         args.count, args.light_count, args.batch_count = 100, 20, 10
 
-    started = time.perf_counter()
+    started, ticks = time.perf_counter(), cpu_ticks()
     images = digit_pngs()
     single = [multipart([img]) for img in images]
     batch = [multipart(images[i:i + BATCH_SIZE]) for i in range(0, len(images), BATCH_SIZE)]
@@ -469,6 +482,7 @@ def main(argv=None):
         results["baselines"].append(measure_baseline(app, args, single))
 
     results["config"]["load_average_after"] = round(os.getloadavg()[0], 2)
+    results["config"]["cpu_steal"] = steal_share(ticks, cpu_ticks())
     results["config"]["duration_s"] = round(time.perf_counter() - started, 1)
     results["targets"] = targets(results) if results["baselines"] else []
     results["markdown"] = table(results)

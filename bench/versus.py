@@ -57,18 +57,13 @@ def _side(directory, workers, args):
     return json.loads(lines[-1])
 
 
-def _cpu_ticks():
-    """(steal, all) CPU ticks since boot, from /proc/stat: on a shared host, the time other
-    guests took from this machine's cores shows up as steal, and slows every figure here."""
-    fields = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
-    return fields[7] if len(fields) > 7 else 0, sum(fields[:8])
-
-
 def _load_average():
     return round(os.getloadavg()[0], 2)
 
 
 def compare(args):
+    from bench.run import cpu_ticks, steal_share  # this checkout's; --measure imports the other's
+
     commit = subprocess.run(["git", "rev-parse", "--short", args.base], cwd=BASE_DIR, check=True,
                             capture_output=True, text=True).stdout.strip()
     head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=BASE_DIR, check=True,
@@ -86,11 +81,10 @@ def compare(args):
                     if number % 2:
                         order.reverse()
                     for side, directory in order:
-                        steal0, all0 = _cpu_ticks()
+                        ticks = cpu_ticks()
                         result = _side(directory, workers, args)
-                        steal1, all1 = _cpu_ticks()
                         result.update(round=number + 1, workers=workers, side=side, load_average=_load_average(),
-                                      cpu_steal=round((steal1 - steal0) / max(all1 - all0, 1), 3))
+                                      cpu_steal=steal_share(ticks, cpu_ticks()))
                         rounds.append(result)
                         print(json.dumps(result), flush=True)
         finally:
