@@ -56,6 +56,7 @@ class ModelWorker(SimpleWorker):
         self._beat = (float("-inf"), 0)  # (monotonic time, TTL) of the last heartbeat sent
         self._suspension_checked = float("-inf")
         self._preparing = None  # the pipeline prepare_execution began, sent by prepare_job_execution
+        self._idle_sent = False  # "idle" went out with a job's result (increment_successful_job_count)
 
     def work(self, *args, **kwargs):
         from ml.predict import load_serving_model
@@ -84,6 +85,7 @@ class ModelWorker(SimpleWorker):
             if self._redis_lost:
                 self._redis_lost = False
                 self._beat, self._state = (float("-inf"), 0), None  # Redis may have lost both
+                self._idle_sent = False
                 log.warning("Worker %s: Redis answers again", self.name)
                 self.after_outage()
             return result
@@ -111,7 +113,11 @@ class ModelWorker(SimpleWorker):
 
     def set_state(self, state, pipeline=None):
         if pipeline is not None:
+            self._idle_sent = False
             return super().set_state(state, pipeline=pipeline)
+        if state == WorkerStatus.IDLE and self._idle_sent:
+            self._idle_sent, self._state = False, state  # written with the job's result
+            return None
         if state == self._state:
             return None
         return self.until_redis_answers("set_state", super().set_state, state)
@@ -185,9 +191,13 @@ class ModelWorker(SimpleWorker):
         # Called by RQ inside the transaction that ends a successful job. The worker's idle state
         # and its idle heartbeat, which RQ would send in round trips of their own right after it,
         # ride on that transaction instead; set_state and heartbeat then find them already sent.
+        # Only Redis is told "idle" here: the worker itself stays busy until RQ's own
+        # set_state(IDLE) after the job, so a SIGTERM meanwhile still means "stop after this job"
+        # (RQ raises StopRequested at once in an idle worker, here inside the job's handling).
         super().increment_successful_job_count(pipeline=pipeline)
         if pipeline is not None:
-            self.set_state(WorkerStatus.IDLE, pipeline=pipeline)
+            pipeline.hset(self.key, "state", WorkerStatus.IDLE)
+            self._idle_sent = True
             self.heartbeat(pipeline=pipeline)
 
     def handle_job_success(self, job, queue, started_job_registry, execution):
@@ -198,7 +208,7 @@ class ModelWorker(SimpleWorker):
             return super().handle_job_success(job, queue, started_job_registry, execution)
         except BaseException:
             # The idle state and beat queued on its transaction may not have been written.
-            self._beat, self._state = (float("-inf"), 0), None
+            self._beat, self._idle_sent = (float("-inf"), 0), False
             raise
 
     def teardown(self):
