@@ -29,6 +29,8 @@ LR_DECAY_PER_EPOCH = 0.87
 EARLY_STOP_PATIENCE = 5
 VALIDATION_SIZE = 5000
 SEED = 1234
+# One in this many of the pipeline's inputs (--pipeline) is kept for validation.
+PIPELINE_VALIDATION_SHARE = 10
 # Softmax and MLP stay the classic un-augmented references the convnets are compared with.
 AUGMENTED_KINDS = {"cnn", "lenet"}
 
@@ -46,6 +48,10 @@ def parse_args(argv=None):
     p.add_argument("--seed", type=int, default=SEED)
     p.add_argument("--extra", type=Path, default=None,
                    help="dir with labels.csv (file,label) and 28x28 PNGs, white digit on black")
+    p.add_argument("--pipeline", type=Path, default=None,
+                   help="npz of the serving pipeline's own inputs (python -m ml.pipeline_data) to train on too")
+    p.add_argument("--init", type=Path, default=None,
+                   help="start from this .keras model's weights (fine-tuning) instead of at random")
     p.add_argument("--no-augment", action="store_true")
     p.add_argument("--no-plots", action="store_true")
     p.add_argument("--verbose", type=int, default=1, help="Keras progress: 1 bar, 2 line per epoch")
@@ -141,7 +147,20 @@ def main(argv=None):
         extra_count = len(x_extra)
         x_train = np.concatenate([x_train, x_extra])
         y_train = np.concatenate([y_train, y_extra])
-    print(f"train {len(x_train)} (extra {extra_count}), validation {len(x_val)}, test {len(x_test)}")
+    pipeline_count = 0
+    if args.pipeline:
+        # The pipeline's inputs of training digits; a share of them joins the validation set, so
+        # the best epoch is the one that reads both clean digits and photographed ones.
+        from ml.pipeline_data import load as load_pipeline
+
+        x_pipe, y_pipe = load_pipeline(args.pipeline)
+        (x_pipe, y_pipe), (x_pipe_val, y_pipe_val) = split_validation(
+            x_pipe, y_pipe, len(x_pipe) // PIPELINE_VALIDATION_SHARE, args.seed)
+        pipeline_count = len(x_pipe)
+        x_train, y_train = np.concatenate([x_train, x_pipe]), np.concatenate([y_train, y_pipe])
+        x_val, y_val = np.concatenate([x_val, x_pipe_val]), np.concatenate([y_val, y_pipe_val])
+    print(f"train {len(x_train)} (extra {extra_count}, pipeline {pipeline_count}), validation {len(x_val)}, "
+          f"test {len(x_test)}")
 
     use_augment = args.model in AUGMENTED_KINDS and not args.no_augment
     train_ds = make_dataset(to_model_input(x_train), y_train, args.batch_size, args.seed,
@@ -149,6 +168,8 @@ def main(argv=None):
     val_ds = make_dataset(to_model_input(x_val), y_val, 1000, args.seed, shuffle=False)
 
     model = build_model(args.model)
+    if args.init:
+        model.set_weights(keras.models.load_model(args.init, compile=False).get_weights())
     model.summary()
     model.compile(optimizer=keras.optimizers.Adam(args.lr),
                   loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -198,6 +219,8 @@ def main(argv=None):
         "train_size": int(len(x_train)),
         "validation_size": int(len(x_val)),
         "extra_size": extra_count,
+        "pipeline_size": pipeline_count,
+        "init": str(args.init) if args.init else None,
         "seed": args.seed,
         "data_md5": data_md5s(),
         "versions": package_versions(),
