@@ -13,6 +13,7 @@ render seed is neither the corpus' tuning nor its held-out seed.
     python -m ml.pipeline_data --per-case 600          # -> .cache/pipeline_inputs.npz
 """
 import argparse
+import functools
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -33,8 +34,10 @@ WEIGHT = {"multi_digit_touching": 3, "number_on_sheet": 3, "multi_digit": 2, "ke
 CASES = tuple(c for c in CASE_IDS if BY_ID[c].digits != "font")
 
 
+# Each worker process renders many chunks: MNIST is read and split once per process, not per chunk.
+@functools.lru_cache(maxsize=2)
 def training_digits(seed=None):
-    """MNIST training images and labels outside train.py's validation split."""
+    """MNIST training images and labels outside train.py's validation split (shared; read-only)."""
     from ml.data import load_mnist
     from ml.train import SEED, VALIDATION_SIZE, split_validation
 
