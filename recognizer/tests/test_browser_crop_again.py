@@ -28,6 +28,9 @@ def test_an_unsure_answer_offers_crop_and_try_again(open_page, worker_process, u
     assert card.locator(".warn").is_visible() and "crop" in card.locator(".warn").inner_text().lower()
     card.locator(".crop-again").click()
     assert page.locator(".preview .name").inner_text() == "unsure.png"
+    # The crop box opens once the picture is decoded (item.ready in upload.js), a moment after
+    # the file is listed: wait for it, as the result-page half below does.
+    page.locator("#cropper").wait_for()
     assert page.locator("#cropper").is_visible()
     assert page.evaluate("document.activeElement.id") == "crop-stage"
 
