@@ -126,6 +126,34 @@ def _background(coarse, inverted, k):
     return cv2.GaussianBlur(bg, (0, 0), 1.0, borderType=cv2.BORDER_REPLICATE)
 
 
+def _blot_cores(coarse, bg, inverted):
+    """Cells where the background estimate sank to the ink's own level: the middle of a blot of ink
+    wider than _background's window (a fat marker photographed close), which would read as a
+    square hole in the digit. They are holes in the ink as dark as the ink around them; the hole
+    of a 0 or an 8 is as light as the paper outside the digit."""
+    c, b = (coarse, bg) if inverted else (1 - coarse, 1 - bg)   # paper light, ink dark
+    strong = ((b - c) / np.maximum(b, 0.15) > 0.25).astype(np.uint8)
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(1 - strong, connectivity=4)
+    h, w = c.shape
+    cores = np.zeros(c.shape, bool)
+    ring_k = np.ones((3, 3), np.uint8)
+    for i in range(1, n):
+        x, y, bw, bh, area = (int(v) for v in stats[i])
+        if area < 4 or x == 0 or y == 0 or x + bw == w or y + bh == h:
+            continue   # a speck between strokes, or paper reaching the picture's edge
+        hole = lab == i
+        around = cv2.dilate(hole.astype(np.uint8), ring_k).astype(bool) & ~hole   # ink round it
+        # The paper just outside the ink that holds it: the local paper level, under a shadow too.
+        blot = cv2.dilate(hole.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=3).astype(bool)
+        outside = cv2.dilate(blot.astype(np.uint8), ring_k, iterations=2).astype(bool) & ~blot & (strong == 0)
+        if not outside.any():
+            continue
+        ink_level, paper_level = float(np.median(c[around])), float(np.median(c[outside]))
+        if float(np.median(c[hole])) - ink_level < 0.5 * (paper_level - ink_level):
+            cores |= hole
+    return cores
+
+
 def _ink_map(g, page=None):
     """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor, background's spread)."""
     h, w = g.shape
@@ -163,6 +191,15 @@ def _ink_map(g, page=None):
         bg = np.full(coarse.shape, float(np.median(paper)), np.float32)
     else:
         bg = _background(coarse, inverted, k)
+        cores = _blot_cores(coarse, bg, inverted)
+        if cores.any():
+            # The paper's level there is that of the paper round the blot, carried in.
+            # (A normalised convolution: the Gaussian-weighted mean of the trusted cells nearby.)
+            known = 1.0 - cv2.dilate(cores.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(np.float32)
+            wide = (0, 0)
+            near = cv2.GaussianBlur(bg * known, wide, k / 2, borderType=cv2.BORDER_REPLICATE)
+            weight = cv2.GaussianBlur(known, wide, k / 2, borderType=cv2.BORDER_REPLICATE)
+            bg = np.where(known > 0, bg, near / np.maximum(weight, 1e-6)).astype(np.float32)
     bgu = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     level = float(np.median(bg))
     if inverted:
