@@ -7,6 +7,7 @@ from ml.pieces import label, number_pieces
 def test_one_whole_digit_with_a_trace_of_its_neighbour_is_whole():
     assert label([0.97, 0.05]) == 1
     assert label([1.0]) == 1
+    assert label([0.9, 0.18]) == 1          # a neighbour's stroke end the cut left on it
 
 
 def test_a_fragment_or_a_merged_pair_is_not():
