@@ -14,6 +14,9 @@ MAX_MARKS = MAX_DIGITS
 MIN_HEIGHT = 6
 # A piece at most this tall for its width is a flat dash (_dashes_only).
 DASH_FLAT = 0.25
+# A long piece that does not reach the picture's border is a line (ruled, a margin, a page's
+# edge) only when its mean thickness is under this share of the picture's short side.
+LINE_THICKNESS = 0.04
 
 
 class Lattice:
@@ -97,6 +100,10 @@ def group(comps, shape):
         touches = x0 == 0 or y0 == 0 or x1 == w or y1 == h
         solid = c["area"] > 0.5 * bw * bh
         long_thin = (bw >= 0.75 * w and bh < 0.3 * h) or (bh >= 0.75 * h and bw < 0.3 * w)
+        if long_thin and not touches:
+            # Inside the picture, a line is a few pixels thick along its length; a 1 drawn as
+            # tall as the canvas is a stroke a tenth of its height thick or more.
+            long_thin = c["area"] < LINE_THICKNESS * min(w, h) * np.hypot(bw, bh)
         if long_thin or c["label"] in strips or (touches and solid and bw * bh > 0.25 * w * h):
             # A line across the picture or a solid region running off it: the paper's edge,
             # the table beside it, a ruled line, a shadow, a frame.
