@@ -69,7 +69,8 @@ def _lines_one_way(mask, span):
         # Thin where no run down a column is thicker than a line: two lines that the digit
         # joins are still two thin lines beside it.
         thin = ~cv2.morphologyEx(own.astype(np.uint8), cv2.MORPH_OPEN, tall).any(0)
-        if np.count_nonzero(thin) >= span:
+        # Half the span: a big digit written across several lines covers much of their length.
+        if np.count_nonzero(thin) >= 0.5 * span:
             lines[y:y + bh, x:x + bw] |= (own & thin[None, :] & (found[y:y + bh, x:x + bw] > 0)).astype(np.uint8)
     return lines
 

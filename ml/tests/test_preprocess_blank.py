@@ -45,3 +45,17 @@ def test_a_blank_photo_stays_blank_at_any_working_size(monkeypatch, work_long_si
     pre = preprocess((IMAGES / "blank_paper_photo.jpg").read_bytes())
     assert not pre.found
     assert pre.marks == 0
+
+
+@pytest.mark.parametrize("step", [40, 60])
+def test_it_finds_no_digit_on_blank_squared_paper(step):
+    """The lines alone set the threshold when the page holds nothing darker; they are then taken
+    out, and nothing is left."""
+    rng = np.random.default_rng(step)
+    page = 215 + rng.normal(0, 3, (900, 1200))
+    page[:, ::step] = 120
+    page[::step, :] = 120
+    page[:, 150:153] = 150          # the margin line
+    out = io.BytesIO()
+    Image.fromarray(np.clip(page, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=85)
+    assert not preprocess(out.getvalue()).found
