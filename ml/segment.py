@@ -14,6 +14,11 @@ MAX_MARKS = MAX_DIGITS
 MIN_HEIGHT = 6
 # A piece at most this tall for its width is a flat dash (_dashes_only).
 DASH_FLAT = 0.25
+# A group of specks covering less than this share of its own height is grain, not a digit
+# (_specks_only). Tuning split (3,900 pictures): 2 single digits lose a second digit made of
+# grain, 1 of them now read right; no picture read worse (the same at 0.4-0.6 of the tallest
+# group for its tallest speck).
+SPECK_COVER = 0.5
 # A long piece that does not reach the picture's border is a line (ruled, a margin, a page's
 # edge) only when its mean thickness is under this share of the picture's short side.
 LINE_THICKNESS = 0.04
@@ -86,6 +91,20 @@ def _dashes_only(grp, boxes):
     return len(flat) > 1 and all(b[3] - b[1] <= DASH_FLAT * (b[2] - b[0]) for b in flat)
 
 
+def _specks_only(grp, boxes, tallest):
+    """Whether a group is only specks in a column with more gap than ink along its height, none
+    of them half as tall as the tallest group: the grain of a faint stroke beside a digit (the
+    faint edge of a scanned digit), not a digit of its own. Alone, it is still read."""
+    pieces = [boxes[label] for label in grp["labels"]]
+    if len(pieces) < 2:
+        return False
+    y0, y1 = grp["box"][1], grp["box"][3]
+    cover = np.zeros(y1 - y0, bool)
+    for b in pieces:
+        cover[b[1] - y0:b[3] - y0] = True
+    return cover.mean() < SPECK_COVER and max(b[3] - b[1] for b in pieces) < 0.5 * tallest
+
+
 def group(comps, shape):
     """(groups, marks): components of one digit share a column range; digits of a number sit side
     by side. `marks` counts the digit-like groups before any are dropped for being too many."""
@@ -146,6 +165,8 @@ def group(comps, shape):
     biggest = max(g["area"] for g in groups)
     groups = [g for g in groups
               if g["box"][3] - g["box"][1] >= max(MIN_HEIGHT, 0.4 * tallest) and g["area"] >= 0.08 * biggest]
+    digits = [g for g in groups if not _specks_only(g, boxes, tallest)]
+    groups = digits or groups
     marks = len(groups)
     if len(groups) > MAX_DIGITS:
         groups = sorted(groups, key=lambda g: -g["area"])[:MAX_DIGITS]
