@@ -143,13 +143,21 @@ def _background(coarse, inverted, k):
     return cv2.GaussianBlur(bg, (0, 0), 1.0, borderType=cv2.BORDER_REPLICATE)
 
 
+def _contrast(grey, bg, inverted):
+    """Ink: how far the grey lies from the paper's level `bg` towards the ink, as a share of the
+    room there is (0 on the paper, about 1 at full contrast)."""
+    if inverted:
+        return (bg - grey) / np.maximum(bg, 0.15)
+    return (grey - bg) / np.maximum(1.0 - bg, 0.15)
+
+
 def _blot_cores(coarse, bg, inverted):
     """Cells where the background estimate sank to the ink's own level: the middle of a blot of ink
     wider than _background's window (a fat marker photographed close), which would read as a
     square hole in the digit. They are holes in the ink as dark as the ink around them; the hole
     of a 0 or an 8 is as light as the paper outside the digit."""
-    c, b = (coarse, bg) if inverted else (1 - coarse, 1 - bg)   # paper light, ink dark
-    strong = ((b - c) / np.maximum(b, 0.15) > 0.25).astype(np.uint8)
+    strong = (_contrast(coarse, bg, inverted) > 0.25).astype(np.uint8)
+    c = coarse if inverted else 1 - coarse   # paper light, ink dark
     n, lab, stats, _ = cv2.connectedComponentsWithStats(1 - strong, connectivity=4)
     h, w = c.shape
     cores = np.zeros(c.shape, bool)
@@ -213,18 +221,13 @@ def _ink_map(g, page=None):
             # The paper's level there is that of the paper round the blot, carried in.
             # (A normalised convolution: the Gaussian-weighted mean of the trusted cells nearby.)
             known = 1.0 - cv2.dilate(cores.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(np.float32)
-            wide = (0, 0)
-            near = cv2.GaussianBlur(bg * known, wide, k / 2, borderType=cv2.BORDER_REPLICATE)
-            weight = cv2.GaussianBlur(known, wide, k / 2, borderType=cv2.BORDER_REPLICATE)
+            near = cv2.GaussianBlur(bg * known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
+            weight = cv2.GaussianBlur(known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
             bg = np.where(known > 0, bg, near / np.maximum(weight, 1e-6)).astype(np.float32)
     bgu = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     level = float(np.median(bg))
-    if inverted:
-        ink = (bgu - g) / np.maximum(bgu, 0.15)
-        floor = max(5 * sigma / max(level, 0.15), 0.08)
-    else:
-        ink = (g - bgu) / np.maximum(1.0 - bgu, 0.15)
-        floor = max(5 * sigma / max(1 - level, 0.15), 0.08)
+    ink = _contrast(g, bgu, inverted)
+    floor = max(5 * sigma / max(level if inverted else 1 - level, 0.15), 0.08)
     if inner is not None:
         # Only what lies on the sheet, a little in from its edge: the edge's own shade and the
         # table's last pixels are not ink.
