@@ -22,6 +22,15 @@ SPECK_COVER = 0.5
 # A long piece that does not reach the picture's border is a line (ruled, a margin, a page's
 # edge) only when its mean thickness is under this share of the picture's short side.
 LINE_THICKNESS = 0.04
+# A short flat stroke is a digit's detached top bar (a 5's, often drawn apart) when it is at least
+# this many times as wide as tall, lies in the top TOP_BAR_REACH of a digit's height, and is no
+# further from that digit's columns than TOP_BAR_GAP of its height (_attach_top_bars).
+TOP_BAR_FLAT = 1.5
+TOP_BAR_REACH = 0.35
+TOP_BAR_GAP = 0.1
+# A piece shorter than this share of the group it overlaps in columns is part of that group even
+# where together they are too wide for one digit (group).
+PART_HEIGHT = 0.6
 
 
 class Lattice:
@@ -105,6 +114,37 @@ def _specks_only(grp, boxes, tallest):
     return cover.mean() < SPECK_COVER and max(b[3] - b[1] for b in pieces) < 0.5 * tallest
 
 
+def _attach_top_bars(groups, short):
+    """Groups with the short flat strokes beside their tops taken in: a 5's top bar drawn apart
+    from its body and reaching past it is a group of its own, too short to be a digit, and would
+    be dropped, leaving the body to be read as a 1 or a 3 (or, beside a touching 1, a 1 or a 7).
+    A stroke above a neighbour's top in a number goes to the nearest digit."""
+    tall = [g for g in groups if not short(g)]
+    kept = []
+    for bar in groups:
+        x0, y0, x1, y1 = bar["box"]
+        if not short(bar) or x1 - x0 < TOP_BAR_FLAT * (y1 - y0):
+            kept.append(bar)
+            continue
+        middle, best = (y0 + y1) / 2, None
+        for g in tall:
+            gx0, gy0, gx1, gy1 = g["box"]
+            height = gy1 - gy0
+            gap = max(gx0 - x1, x0 - gx1, 0)
+            if gy0 - 0.1 * height <= middle <= gy0 + TOP_BAR_REACH * height and gap <= TOP_BAR_GAP * height:
+                if best is None or gap < best[0]:
+                    best = (gap, g)
+        if best is None:
+            kept.append(bar)
+            continue
+        g = best[1]
+        g["labels"] += bar["labels"]
+        g["area"] += bar["area"]
+        b = g["box"]
+        g["box"] = [min(b[0], x0), min(b[1], y0), max(b[2], x1), max(b[3], y1)]
+    return kept
+
+
 def group(comps, shape):
     """(groups, marks): components of one digit share a column range; digits of a number sit side
     by side. `marks` counts the digit-like groups before any are dropped for being too many."""
@@ -146,8 +186,12 @@ def group(comps, shape):
             merged_w = max(x1, gx1) - min(x0, gx0)
             merged_h = max(c["box"][3], g["box"][3]) - min(c["box"][1], g["box"][1])
             # Pieces of one digit overlap in columns and together still look like one digit;
-            # a slanted 1 leaning over its neighbour makes a group too wide for one.
-            if overlap > 0.5 * min(x1 - x0, gx1 - gx0) and merged_w <= 1.2 * merged_h:
+            # a slanted 1 leaning over its neighbour makes a group too wide for one. A piece much
+            # shorter than the group it overlaps is a part of a digit all the same (a 3's lower
+            # hook under the 9 its top touches): the group is then cut as touching digits are.
+            ch, gh = c["box"][3] - c["box"][1], g["box"][3] - g["box"][1]
+            partial = min(ch, gh) < PART_HEIGHT * max(ch, gh)
+            if overlap > 0.5 * min(x1 - x0, gx1 - gx0) and (merged_w <= 1.2 * merged_h or partial):
                 g["labels"].append(c["label"])
                 g["area"] += c["area"]
                 b = g["box"]
@@ -162,6 +206,7 @@ def group(comps, shape):
     if not groups:
         return [], 0
     tallest = max(g["box"][3] - g["box"][1] for g in groups)
+    groups = _attach_top_bars(groups, lambda g: g["box"][3] - g["box"][1] < max(MIN_HEIGHT, 0.4 * tallest))
     biggest = max(g["area"] for g in groups)
     groups = [g for g in groups
               if g["box"][3] - g["box"][1] >= max(MIN_HEIGHT, 0.4 * tallest) and g["area"] >= 0.08 * biggest]
