@@ -31,6 +31,8 @@ TOP_BAR_GAP = 0.1
 # A piece shorter than this share of the group it overlaps in columns is part of that group even
 # where together they are too wide for one digit (group).
 PART_HEIGHT = 0.6
+# Pieces sharing fewer rows than this share of the shorter one's height lie one above the other.
+STACKED_ROWS = 0.25
 
 
 class Lattice:
@@ -188,10 +190,14 @@ def group(comps, shape):
             # Pieces of one digit overlap in columns and together still look like one digit;
             # a slanted 1 leaning over its neighbour makes a group too wide for one. A piece much
             # shorter than the group it overlaps is a part of a digit all the same (a 3's lower
-            # hook under the 9 its top touches): the group is then cut as touching digits are.
+            # hook under the 9 its top touches), and so is one above or below it (a 5's top bar
+            # drawn apart over its belly; digits of a number stand side by side, not stacked):
+            # the group is then cut as touching digits are.
             ch, gh = c["box"][3] - c["box"][1], g["box"][3] - g["box"][1]
             partial = min(ch, gh) < PART_HEIGHT * max(ch, gh)
-            if overlap > 0.5 * min(x1 - x0, gx1 - gx0) and (merged_w <= 1.2 * merged_h or partial):
+            shared_rows = min(c["box"][3], g["box"][3]) - max(c["box"][1], g["box"][1])
+            stacked = shared_rows < STACKED_ROWS * min(ch, gh)
+            if overlap > 0.5 * min(x1 - x0, gx1 - gx0) and (merged_w <= 1.2 * merged_h or partial or stacked):
                 g["labels"].append(c["label"])
                 g["area"] += c["area"]
                 b = g["box"]
