@@ -158,7 +158,11 @@ def _blot_cores(coarse, bg, inverted):
     of a 0 or an 8 is as light as the paper outside the digit."""
     strong = (_contrast(coarse, bg, inverted) > 0.25).astype(np.uint8)
     c = coarse if inverted else 1 - coarse   # paper light, ink dark
-    n, lab, stats, _ = cv2.connectedComponentsWithStats(1 - strong, connectivity=4)
+    # A blot's rim can have gaps a cell or two wide, through which its middle would join the
+    # paper outside (a fat chalk 8 whose holes are filled in): holes are looked for in the ink
+    # grown by a cell, which closes them.
+    grown = cv2.dilate(strong, np.ones((3, 3), np.uint8))
+    n, lab, stats, _ = cv2.connectedComponentsWithStats(1 - grown, connectivity=4)
     h, w = c.shape
     cores = np.zeros(c.shape, bool)
     ring_k = np.ones((3, 3), np.uint8)
@@ -167,11 +171,12 @@ def _blot_cores(coarse, bg, inverted):
         if area < 4 or x == 0 or y == 0 or x + bw == w or y + bh == h:
             continue   # a speck between strokes, or paper reaching the picture's edge
         hole = lab == i
-        around = cv2.dilate(hole.astype(np.uint8), ring_k).astype(bool) & ~hole   # ink round it
+        near = cv2.dilate(hole.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~hole
+        around = near & (strong > 0)   # the ink round it
         # The paper just outside the ink that holds it: the local paper level, under a shadow too.
         blot = cv2.dilate(hole.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=3).astype(bool)
         outside = cv2.dilate(blot.astype(np.uint8), ring_k, iterations=2).astype(bool) & ~blot & (strong == 0)
-        if not outside.any():
+        if not outside.any() or not around.any():
             continue
         ink_level, paper_level = float(np.median(c[around])), float(np.median(c[outside]))
         if float(np.median(c[hole])) - ink_level < 0.5 * (paper_level - ink_level):

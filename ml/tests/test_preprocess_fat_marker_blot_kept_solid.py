@@ -42,3 +42,14 @@ def test_a_fat_marker_three_is_read(i, mnist_test_set):
 
     data, _, truth = generate("thick_marker", i, *mnist_test_set, split="tuning")
     assert recognise(data).number == truth
+
+
+def test_a_blot_whose_rim_has_gaps_stays_solid(mnist_test_set):
+    """A fat chalk 8 with its holes filled in, light on a dark board (tuning split): the blot's
+    rim of strong contrast had gaps through which its middle joined the board outside, so the
+    middle read as board and the 8 as the outline of a 0."""
+    from ml.corpus import generate
+    from ml.recognise import recognise
+
+    data, _, truth = generate("chalkboard", 87, *mnist_test_set, split="tuning")
+    assert recognise(data).number == truth
