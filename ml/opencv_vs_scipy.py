@@ -61,7 +61,7 @@ def _inputs():
     g, _, _ = decode(photo)
     g = np.ascontiguousarray(g, np.float32)
     rgb = np.asarray(Image.open(io.BytesIO(photo)).convert("RGB"))
-    ink, _, floor, _ = _ink_map(g)
+    ink, _, floor, _, _ = _ink_map(g)
     mask = ink > max(floor, 0.3)
     digits = []
     for i in range(20):
