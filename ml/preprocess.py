@@ -167,16 +167,16 @@ def _blot_cores(coarse, bg, inverted):
     n, lab, stats, _ = cv2.connectedComponentsWithStats(1 - grown, connectivity=4)
     h, w = c.shape
     cores = np.zeros(c.shape, bool)
-    ring_k = np.ones((3, 3), np.uint8)
+    ring_k, near_k = np.ones((3, 3), np.uint8), np.ones((5, 5), np.uint8)
     for i in range(1, n):
         x, y, bw, bh, area = (int(v) for v in stats[i])
         if area < 4 or x == 0 or y == 0 or x + bw == w or y + bh == h:
             continue   # a speck between strokes, or paper reaching the picture's edge
         hole = lab == i
-        near = cv2.dilate(hole.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(bool) & ~hole
+        near = cv2.dilate(hole.astype(np.uint8), near_k).astype(bool) & ~hole
         around = near & (strong > 0)   # the ink round it
         # The paper just outside the ink that holds it: the local paper level, under a shadow too.
-        blot = cv2.dilate(hole.astype(np.uint8), np.ones((5, 5), np.uint8), iterations=3).astype(bool)
+        blot = cv2.dilate(hole.astype(np.uint8), near_k, iterations=3).astype(bool)
         outside = cv2.dilate(blot.astype(np.uint8), ring_k, iterations=2).astype(bool) & ~blot & (strong == 0)
         if not outside.any() or not around.any():
             continue

@@ -116,6 +116,14 @@ def _specks_only(grp, boxes, tallest):
     return cover.mean() < SPECK_COVER and max(b[3] - b[1] for b in pieces) < 0.5 * tallest
 
 
+def _take_in(g, labels, area, box):
+    """Group `g` with more ink (component labels, their area and box) taken in."""
+    g["labels"] += labels
+    g["area"] += area
+    b = g["box"]
+    g["box"] = [min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3])]
+
+
 def _attach_top_bars(groups, short):
     """Groups with the short flat strokes beside their tops taken in: a 5's top bar drawn apart
     from its body and reaching past it is a group of its own, too short to be a digit, and would
@@ -139,11 +147,7 @@ def _attach_top_bars(groups, short):
         if best is None:
             kept.append(bar)
             continue
-        g = best[1]
-        g["labels"] += bar["labels"]
-        g["area"] += bar["area"]
-        b = g["box"]
-        g["box"] = [min(b[0], x0), min(b[1], y0), max(b[2], x1), max(b[3], y1)]
+        _take_in(best[1], bar["labels"], bar["area"], bar["box"])
     return kept
 
 
@@ -198,11 +202,7 @@ def group(comps, shape):
             shared_rows = min(c["box"][3], g["box"][3]) - max(c["box"][1], g["box"][1])
             stacked = shared_rows < STACKED_ROWS * min(ch, gh)
             if overlap > 0.5 * min(x1 - x0, gx1 - gx0) and (merged_w <= 1.2 * merged_h or partial or stacked):
-                g["labels"].append(c["label"])
-                g["area"] += c["area"]
-                b = g["box"]
-                g["box"] = [min(b[0], c["box"][0]), min(b[1], c["box"][1]),
-                            max(b[2], c["box"][2]), max(b[3], c["box"][3])]
+                _take_in(g, [c["label"]], c["area"], c["box"])
                 placed = True
                 break
         if not placed:
@@ -212,10 +212,13 @@ def group(comps, shape):
     if not groups:
         return [], 0
     tallest = max(g["box"][3] - g["box"][1] for g in groups)
-    groups = _attach_top_bars(groups, lambda g: g["box"][3] - g["box"][1] < max(MIN_HEIGHT, 0.4 * tallest))
+
+    def short(g):
+        return g["box"][3] - g["box"][1] < max(MIN_HEIGHT, 0.4 * tallest)
+
+    groups = _attach_top_bars(groups, short)
     biggest = max(g["area"] for g in groups)
-    groups = [g for g in groups
-              if g["box"][3] - g["box"][1] >= max(MIN_HEIGHT, 0.4 * tallest) and g["area"] >= 0.08 * biggest]
+    groups = [g for g in groups if not short(g) and g["area"] >= 0.08 * biggest]
     digits = [g for g in groups if not _specks_only(g, boxes, tallest)]
     groups = digits or groups
     marks = len(groups)
