@@ -9,6 +9,8 @@ those pixels stay, so a digit is not cut in two.
 import cv2
 import numpy as np
 
+from ml.regions import regions
+
 ANGLES = (-3.0, -1.5, 0.0, 1.5, 3.0)
 # A line runs across at least this share of the page.
 MIN_SPAN = 0.6
@@ -53,7 +55,7 @@ def _lines_one_way(mask, span):
         return found
     # Join a line's pieces broken by gaps in the print or by the opening, then keep long ones.
     joined = cv2.morphologyEx(found, cv2.MORPH_CLOSE, np.ones((1, length), np.uint8))
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, labels, stats = regions(joined)
     long_ = np.zeros(n, bool)
     long_[1:] = (stats[1:, cv2.CC_STAT_WIDTH] >= span) & (stats[1:, cv2.CC_STAT_HEIGHT] <= MAX_THICK * min(h, w)
                                                           + np.tan(np.deg2rad(3.5)) * stats[1:, cv2.CC_STAT_WIDTH])
@@ -90,7 +92,7 @@ def _may_have_lines(small, span):
     if not found.any():
         return False
     joined = cv2.morphologyEx(found, cv2.MORPH_CLOSE, np.ones((1, 2 * length), np.uint8))
-    n, _, stats, _ = cv2.connectedComponentsWithStats(joined, connectivity=8)
+    n, _, stats = regions(joined)
     return bool(n > 1 and stats[1:, cv2.CC_STAT_WIDTH].max() >= 0.8 * span / COARSE)
 
 

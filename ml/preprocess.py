@@ -186,6 +186,26 @@ def _blot_cores(coarse, bg, inverted):
     return cores
 
 
+def _median_of_steps(steps):
+    """np.median of many grey steps (0 and up, mostly under 1), exactly, without partitioning all
+    of them: counted into bins first, only the bin holding the middle is sorted out (0.5 ms for
+    the 150,000 steps of a 1-2 MP photo, against 1.6 ms)."""
+    v = steps.ravel()
+    if v.size < 20000:
+        return np.median(v)
+    # Most steps are the grain's, a few hundredths: fine bins over the lower part of the range,
+    # the rest in the last. Monotonic in the value, so a bin below the middle's holds only
+    # smaller values.
+    bins = 4096
+    idx = np.minimum((v * (4 * bins)).astype(np.intp), bins - 1)
+    below = np.cumsum(np.bincount(idx, minlength=bins))
+    k1, k2 = (v.size - 1) // 2, v.size // 2
+    b1, b2 = np.searchsorted(below, k1, "right"), np.searchsorted(below, k2, "right")
+    first = below[b1 - 1] if b1 else 0
+    middle = np.partition(v[(idx >= b1) & (idx <= b2)], [k1 - first, k2 - first])
+    return np.median(middle[[k1 - first, k2 - first]])
+
+
 def _ink_map(g, page=None):
     """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor, background's spread,
     scale: the grey change that full contrast is on the paper's level)."""
@@ -211,17 +231,19 @@ def _ink_map(g, page=None):
     # pixel wide) makes next-door pixels share their source and look quieter than they are.
     step = max(1, h // 256)
     rows = g[::step]
-    sigma = 1.4826 * float(np.median(np.abs(rows[:, 2:] - rows[:, :-2]))) / np.sqrt(2) + 1e-4
+    sigma = 1.4826 * float(_median_of_steps(cv2.absdiff(rows[:, 2:], rows[:, :-2]))) / np.sqrt(2) + 1e-4
     # Writing on a sheet of paper is darker than the paper.
     inverted = True if page is not None else _polarity(g)
     cells = coarse.ravel() if inner is None or not inner.any() else coarse[inner]
     middle = float(np.median(cells))
     paper = cells[cells >= middle] if inverted else cells[cells <= middle]
-    spread = float(np.percentile(paper, 90) - np.percentile(paper, 10))
+    p10, p90 = np.percentile(paper, [10, 90])
+    spread = float(p90 - p10)
     if spread < 0.03:
         # Evenly lit paper or a drawing canvas: one level is right everywhere, even inside a
         # blot of ink wider than any local window (and the local estimate need not be made).
-        bg = np.full(coarse.shape, float(np.median(paper)), np.float32)
+        level = float(np.median(paper))
+        bg = np.full(coarse.shape, level, np.float32)
     else:
         bg = _background(coarse, inverted, k)
         cores = _blot_cores(coarse, bg, inverted)
@@ -232,8 +254,8 @@ def _ink_map(g, page=None):
             near = cv2.GaussianBlur(bg * known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
             weight = cv2.GaussianBlur(known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
             bg = np.where(known > 0, bg, near / np.maximum(weight, 1e-6)).astype(np.float32)
+        level = float(np.median(bg))
     bgu = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
-    level = float(np.median(bg))
     ink = _contrast(g, bgu, inverted)
     scale = max(level if inverted else 1 - level, 0.15)
     floor = max(5 * sigma / scale, 0.08)

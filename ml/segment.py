@@ -6,6 +6,8 @@ Works on the binary ink mask preprocess() made; knows nothing of pixels' grey le
 import cv2
 import numpy as np
 
+from ml.regions import regions
+
 MAX_DIGITS = 12
 # More digit-like marks than this is a page of writing, not a number: the person is asked to crop.
 MAX_MARKS = MAX_DIGITS
@@ -66,7 +68,7 @@ class Lattice:
 
 
 def components(mask):
-    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask.astype(np.uint8), connectivity=8)
+    n, labels, stats = regions(mask)
     comps = []
     for i in range(1, n):
         x0, y0, bw, bh, area = (int(v) for v in stats[i])
