@@ -42,10 +42,18 @@ def samples(x, y):
     }
 
 
-def speed(repeats=21, out=SPEED_PATH, verbose=True):
-    """p50 ms of preprocess() per kind of upload; writes `out`."""
+def speed(repeats=41, out=SPEED_PATH, verbose=True, threads=1):
+    """p50 ms of preprocess() per kind of upload; writes `out`.
+
+    OpenCV on `threads` threads, as a worker runs it (ml.predict.load_serving_model): with a
+    worker per core its own thread pool only contends.
+    """
+    import cv2
+
     from ml.corpus import test_digits
     from ml.preprocess import preprocess
+
+    cv2.setNumThreads(threads)
 
     x, y = test_digits()
     rows = []
@@ -61,7 +69,7 @@ def speed(repeats=21, out=SPEED_PATH, verbose=True):
         if verbose:
             print(f"{kind:40s} {rows[-1]['p50_ms']:7.1f} ms  (p50 of {repeats}, {len(data) / 1024:.0f} KiB)", flush=True)
     # The machine's load while measuring: on a shared machine the figures are that much slower.
-    result = {"kinds": rows, "command": "python -m ml.corpus --speed",
+    result = {"kinds": rows, "command": "python -m ml.corpus --speed", "opencv_threads": threads,
               "load_average_1_5_15_min": [round(v, 2) for v in os.getloadavg()], "cpus": os.cpu_count()}
     if out:
         Path(out).write_text(json.dumps(result, indent=1) + "\n")
