@@ -104,7 +104,9 @@ def find_page(g):
     cand = [k for k in big if level[list(order).index(k)] >= max(level[:len(big)]) - 0.05]
     # Paper split by a printed line (a margin line) into parts as bright as each other is one
     # sheet: its parts are taken together, joined across the line's thin edge.
-    region = np.isin(labels, cand).astype(np.uint8)
+    chosen = np.zeros(n, np.uint8)
+    chosen[cand] = 1
+    region = chosen[labels]
     joined = cv2.morphologyEx(region, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) if len(cand) > 1 else region
     contours, _ = cv2.findContours(joined, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     c = max(contours, key=cv2.contourArea)

@@ -223,7 +223,7 @@ def _ink_map(g, page=None):
     if page is not None and not page.warped:
         # Seen from the sheet, the table is just more paper: fill it in with the paper's level
         # so that neither the table nor the sheet's edge reads as ink.
-        inner = cv2.resize(page.inside.astype(np.uint8), (cw, ch), interpolation=cv2.INTER_AREA) > 0.99
+        inner = cv2.resize(page.inside.view(np.uint8), (cw, ch), interpolation=cv2.INTER_AREA) > 0.99
         if inner.any():
             coarse = np.where(inner, coarse, float(np.median(coarse[inner]))).astype(np.float32)
     # A window a quarter of the picture wide is wider than any marker stroke, and still
@@ -268,7 +268,7 @@ def _ink_map(g, page=None):
         # Only what lies on the sheet, a little in from its edge: the edge's own shade and the
         # table's last pixels are not ink.
         r = max(2, round(SHEET_MARGIN * long_side))
-        on_sheet = cv2.erode(page.inside.astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8),
+        on_sheet = cv2.erode(page.inside.view(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8),
                              borderType=cv2.BORDER_CONSTANT, borderValue=1)
         ink = ink * on_sheet
     return ink.astype(np.float32, copy=False), inverted, floor, spread, scale
