@@ -42,6 +42,22 @@ def samples(x, y):
     }
 
 
+def _time_each(pictures, preprocess, repeats, verbose):
+    rows = []
+    for kind, data in pictures.items():
+        preprocess(data)
+        runs = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            preprocess(data)
+            runs.append(1000 * (time.perf_counter() - t0))
+        rows.append({"kind": kind, "p50_ms": round(float(np.median(runs)), 2), "n": repeats,
+                     "bytes": len(data)})
+        if verbose:
+            print(f"{kind:40s} {rows[-1]['p50_ms']:7.1f} ms  (p50 of {repeats}, {len(data) / 1024:.0f} KiB)", flush=True)
+    return rows
+
+
 def speed(repeats=41, out=SPEED_PATH, verbose=True, threads=1):
     """p50 ms of preprocess() per kind of upload; writes `out`.
 
@@ -53,21 +69,13 @@ def speed(repeats=41, out=SPEED_PATH, verbose=True, threads=1):
     from ml.corpus import test_digits
     from ml.preprocess import preprocess
 
-    cv2.setNumThreads(threads)
-
     x, y = test_digits()
-    rows = []
-    for kind, data in samples(x, y).items():
-        preprocess(data)
-        runs = []
-        for _ in range(repeats):
-            t0 = time.perf_counter()
-            preprocess(data)
-            runs.append(1000 * (time.perf_counter() - t0))
-        rows.append({"kind": kind, "p50_ms": round(float(np.median(runs)), 2), "n": repeats,
-                     "bytes": len(data)})
-        if verbose:
-            print(f"{kind:40s} {rows[-1]['p50_ms']:7.1f} ms  (p50 of {repeats}, {len(data) / 1024:.0f} KiB)", flush=True)
+    before = cv2.getNumThreads()
+    cv2.setNumThreads(threads)
+    try:
+        rows = _time_each(samples(x, y), preprocess, repeats, verbose)
+    finally:
+        cv2.setNumThreads(before)   # the caller's OpenCV is left as it was
     # The machine's load while measuring: on a shared machine the figures are that much slower.
     result = {"kinds": rows, "command": "python -m ml.corpus --speed", "opencv_threads": threads,
               "load_average_1_5_15_min": [round(v, 2) for v in os.getloadavg()], "cpus": os.cpu_count()}
