@@ -72,8 +72,13 @@ def start(job, pipeline):
     if job.func_name not in RECOGNITION:
         return None
     try:
-        record_ids = jobs.record_ids(job)
+        record_ids = jobs.ids_to_recognise(job.args)
     except Exception:  # arguments that do not load: the job fails on its own, as before
+        return None
+    if not record_ids:
+        # No picture left: most likely a copy of a job that ended (a failover can leave one on
+        # the queue), whose records hold their answers. The job looks at its records itself
+        # before it writes anything (tasks.recognise_batch).
         return None
     return start_records(record_ids, job, pipeline)
 
@@ -106,7 +111,7 @@ def put_back_unclaimed(connection):
     if not left:
         return 0
     ids = [i.decode() if isinstance(i, bytes) else i for i in left]
-    _put_back([job for job in Job.fetch_many(ids, connection=connection) if job is not None], connection)
+    _put_back([Job(i, connection=connection) for i in ids], connection)
     return len(ids)
 
 
@@ -127,11 +132,14 @@ def claim(job_ids, connection, room):
             log.exception("Taken job %s has arguments that do not load; left to RQ", job_id)
             back.append(job)
             continue
+        if _ran_already(job):
+            log.warning("Taken job %s has ended already (a copy left on its queue); not run again", job_id)
+            continue
         if job.func_name not in RECOGNITION or job.get_status(refresh=False) != JobStatus.QUEUED:
             back.append(job)
             continue
         record_ids, pictures, crops = jobs.contents(args)
-        if back or len(pictures) > room or not jobs.holds_pictures(args):
+        if back or len(pictures) > room:
             back.append(job)
             continue
         room -= len(pictures)
@@ -174,13 +182,27 @@ def put_back(connection):
     return len(taken)
 
 
+def _ran_already(job):
+    """A recognition job that has ended yet is taken again: a failover can leave a copy of its
+    id on the queue, or keep a job's end whose reply the worker never had."""
+    return job.func_name in RECOGNITION and job.get_status(refresh=False) in jobs.ENDED
+
+
 def _put_back(taken, connection):
+    """Put `taken` back at the head of their queues, as Redis holds them now: a job that has
+    ended meanwhile (its end reached Redis though the reply did not), or that is on its queue
+    already (Redis lost the take), is left where it is; pushed twice, it would run twice."""
+    fresh = [job for job in Job.fetch_many([job.id for job in taken], connection=connection) if job is not None]
+    waiting = jobs.waiting_ids({job.origin for job in fresh}, connection)
     by_queue = {}
-    for job in taken:
-        by_queue.setdefault(job.origin, []).append(job.id)
+    for job in fresh:
+        if not _ran_already(job) and job.id not in waiting:
+            by_queue.setdefault(job.origin, []).append(job.id)
+    if not by_queue:
+        return
     pipe = connection.pipeline(transaction=False)
     for origin, ids in by_queue.items():
         # LPUSH puts the last one first: pushed in reverse, they keep their order.
         pipe.lpush(Queue(origin, connection=connection).key, *reversed(ids))
     pipe.execute()
-    log.warning("Put %d taken job(s) back on their queue", len(taken))
+    log.warning("Put %d taken job(s) back on their queue", sum(map(len, by_queue.values())))

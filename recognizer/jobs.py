@@ -165,6 +165,13 @@ def contents(args):
     return [args[0]], [args[1]], [args[2] if len(args) > 2 else None]
 
 
+def ids_to_recognise(args):
+    """The record ids of a recognition job's arguments whose pictures are still there. A picture
+    is emptied once its record has ended or was deleted, so none of these has an answer to lose."""
+    ids, pictures, _ = contents(args)
+    return [i for i, picture in zip(ids, pictures) if _is_picture(picture)]
+
+
 def _fetch(job_id, connection):
     try:
         return Job.fetch(job_id, connection=connection)

@@ -39,6 +39,13 @@ def recognise_batch(prediction_ids, images, crops=None):
     """
     connection = history.connection()
     current = get_current_job()
+    # A picture is emptied in its job once its record has ended or was deleted (jobs.py). A job
+    # run again after it ended (a failover can leave a copy of it on its queue) must not write
+    # over the answers its first run recorded: a record whose picture is gone is left alone
+    # unless it still waits for an answer (then the empty file fails it, as it would any job).
+    prediction_ids, images, crops = _still_to_recognise(prediction_ids, images, crops)
+    if not prediction_ids:
+        return {}
     # Our worker marks the records started and takes the jobs behind in its own round trip that
     # starts the job (ModelWorker.prepare_job_execution); run any other way, the job does it.
     taken = coalesce.taken_at_start(current)
@@ -64,6 +71,16 @@ def recognise_batch(prediction_ids, images, crops=None):
         coalesce.put_back(connection)  # not theirs to fail: they run again on their own
         raise
     return {i: summary[i] for i in own if i in summary}
+
+
+def _still_to_recognise(prediction_ids, images, crops):
+    if all(images):
+        return prediction_ids, images, crops
+    emptied = [i for i, data in zip(prediction_ids, images) if not data]
+    waiting = {r["id"] for r in history.get_many(emptied) if r["status"] in PENDING}
+    kept = [k for k, (i, data) in enumerate(zip(prediction_ids, images)) if data or i in waiting]
+    return ([prediction_ids[k] for k in kept], [images[k] for k in kept],
+            [crops[k] for k in kept] if crops else None)
 
 
 def _recognise_and_record(prediction_ids, images, crops, claimed, current):
