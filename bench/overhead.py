@@ -9,7 +9,8 @@ The web (gunicorn, as `make run` starts it) takes `count` uploads with no worker
 times come from /proc, per process, so they hold up on a busy machine far better than rates.
 With `--replay` the worker's recognition answers from results computed before the clock
 starts, so what is left is the queue's own cost: RQ's bookkeeping, the records, thumbnails and
-metrics. `--profile DIR` samples the worker with py-spy (bench/profile.py).
+metrics. `--profile DIR` samples the web (while it takes the uploads) and then the worker with
+py-spy (bench/profile.py).
 """
 import argparse
 import json
@@ -42,10 +43,12 @@ queue = django_rq.get_queue("default")
 queues = [queue, django_rq.get_queue(settings.EXPLAIN_QUEUE)]  # as `make run` starts workers
 if sys.argv[1] == "replay":
     from rq.job import Job
+    from recognizer.jobs import contents
     recognise = tasks.recognise_many
     answers = {}
     for job_id in queue.get_job_ids():
-        for data in [a for a in Job.fetch(job_id, connection=conn).args if isinstance(a, bytes)]:
+        # One upload's job or several uploads' (batching.py): contents() reads both.
+        for data in contents(Job.fetch(job_id, connection=conn).args)[1]:
             if data not in answers:
                 answers[data] = recognise([data])[0]
     tasks.recognise_many = lambda images, crops=None: [answers[d] for d in images]
@@ -81,10 +84,18 @@ def measure(args):
             port, conn = s["port"], s["conn"]
             run.run_load(port, "/api/predictions", single, 20, 1)  # warm-up: imports, connections
             processes = {"web": [s["web"]], "redis": [s["redis"]]}
+            web_recorder = None
+            if args.profile:
+                from bench import profile
+
+                web_recorder = profile.Recorder("web", s["web"].pid, args.profile)
+                time.sleep(0.5)
             before = run.cpu_split(processes)
             conn.config_resetstat()
             _, answers, errors, _ = run.drive(port, "/api/predictions", single, args.count, args.clients)
             after = run.cpu_split(processes)
+            if web_recorder:
+                print(profile.report(profile.top(web_recorder.stop(), 20), "web"), flush=True)
             web_stats = {k[8:]: v["calls"] for k, v in conn.info("commandstats").items()}
             # Without ?wait an accepted upload is answered 202, which drive() files under errors.
             accepted = len(answers) + sum(1 for e in errors if e.startswith("202 "))
@@ -129,7 +140,7 @@ def main(argv=None):
     parser.add_argument("--count", type=int, default=300, help="uploads (one picture each)")
     parser.add_argument("--clients", type=int, default=1, help="concurrent clients for the uploads")
     parser.add_argument("--replay", action="store_true", help="the worker replays answers computed beforehand")
-    parser.add_argument("--profile", metavar="DIR", help="py-spy the worker")
+    parser.add_argument("--profile", metavar="DIR", help="py-spy the web and the worker")
     parser.add_argument("--output", help="also write the figures here (JSON)")
     args = parser.parse_args(argv)
     result = measure(args)
