@@ -126,10 +126,11 @@ def find_page(g):
         four = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
         if plain < 0.5 or len(four) != 4 or cv2.contourArea(four) < 0.95 * cv2.contourArea(hull):
             return None
-    # ... and has straight sides: a few corners (its own, and where the frame cuts it), where a
-    # fat chalk digit's outline is round.
+    # ... and has straight sides: a few corners (its own four, and one or two more where the
+    # frame cuts it across one of its corners), where a fat chalk digit's outline is round and
+    # takes seven or more.
     corners = cv2.approxPolyDP(hull, 0.015 * cv2.arcLength(hull, True), True)
-    if len(corners) > 7:
+    if len(corners) > 6:
         return None
     # The sheet's neighbourhood outside it must be darker: a table, not more paper.
     ring = cv2.dilate(sheet.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) & outside
