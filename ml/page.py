@@ -22,6 +22,11 @@ MIN_STEP = 0.03
 # and agree within TURN_AGREE.
 TURN_MIN = 8.0
 TURN_AGREE = 4.0
+# At most this many corners to a sheet's outline (polygon fitted within 1.5 % of its perimeter):
+# its own four, and one or two more where the frame cuts it across one of its corners. A fat
+# chalk or white-ink digit, bright with sharp edges like a sheet, has a round outline that
+# takes seven or more.
+SHEET_CORNERS = 6
 
 
 @dataclass
@@ -126,11 +131,9 @@ def find_page(g):
         four = cv2.approxPolyDP(hull, 0.02 * cv2.arcLength(hull, True), True)
         if plain < 0.5 or len(four) != 4 or cv2.contourArea(four) < 0.95 * cv2.contourArea(hull):
             return None
-    # ... and has straight sides: a few corners (its own four, and one or two more where the
-    # frame cuts it across one of its corners), where a fat chalk digit's outline is round and
-    # takes seven or more.
+    # ... and has straight sides, where a fat chalk digit's outline is round.
     corners = cv2.approxPolyDP(hull, 0.015 * cv2.arcLength(hull, True), True)
-    if len(corners) > 6:
+    if len(corners) > SHEET_CORNERS:
         return None
     # The sheet's neighbourhood outside it must be darker: a table, not more paper.
     ring = cv2.dilate(sheet.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) & outside
