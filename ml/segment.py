@@ -35,6 +35,19 @@ TOP_BAR_GAP = 0.1
 PART_HEIGHT = 0.6
 # Pieces sharing fewer rows than this share of the shorter one's height lie one above the other.
 STACKED_ROWS = 0.25
+# A group beside a digit is a piece of it broken off (a 4's stroke, the specks of a 1's faint
+# edge, a 6's hook drawn apart) rather than a digit of its own when it lies within that digit's
+# rows, no further from it than FRAGMENT_GAP of its height, and holds less than FRAGMENT_AREA of
+# its ink while shorter than FRAGMENT_HEIGHT of it, or less than SLIVER_AREA at any height (a
+# digit of the same number, written with the same pen, holds more: a 1 beside an 8 about a
+# quarter), and together they are no wider than JOINED_ASPECT of their height: as wide as one
+# digit, not a group of touching digits. Joined, the group is still cut where they meet if the
+# model reads two digits better (ml.recognise).
+FRAGMENT_AREA = 0.35
+FRAGMENT_HEIGHT = 0.75
+SLIVER_AREA = 0.15
+FRAGMENT_GAP = 0.25
+JOINED_ASPECT = 1.2
 
 
 class Lattice:
@@ -153,6 +166,34 @@ def _attach_top_bars(groups, short):
     return kept
 
 
+def _join_fragments(groups):
+    """Groups, left to right, with the pieces broken off a neighbouring digit taken into it."""
+    out = []
+    for g in groups:
+        if out and _fragment_of(g, out[-1]):
+            _take_in(out[-1], g["labels"], g["area"], g["box"])
+            continue
+        if out and _fragment_of(out[-1], g):
+            prev = out.pop()
+            _take_in(g, prev["labels"], prev["area"], prev["box"])
+        out.append(g)
+    return out
+
+
+def _fragment_of(piece, digit):
+    """Whether `piece` (a group) is a bit broken off `digit`, the group beside it."""
+    px0, py0, px1, py1 = piece["box"]
+    dx0, dy0, dx1, dy1 = digit["box"]
+    height = dy1 - dy0
+    gap = max(px0 - dx1, dx0 - px1, 0)
+    slack = 0.1 * height
+    small = (piece["area"] < SLIVER_AREA * digit["area"]
+             or (piece["area"] < FRAGMENT_AREA * digit["area"] and py1 - py0 < FRAGMENT_HEIGHT * height))
+    joined_width = max(px1, dx1) - min(px0, dx0)
+    return (small and py0 >= dy0 - slack and py1 <= dy1 + slack and gap <= FRAGMENT_GAP * height
+            and joined_width <= JOINED_ASPECT * height)
+
+
 def group(comps, shape):
     """(groups, marks): components of one digit share a column range; digits of a number sit side
     by side. `marks` counts the digit-like groups before any are dropped for being too many."""
@@ -223,6 +264,8 @@ def group(comps, shape):
     groups = [g for g in groups if not short(g) and g["area"] >= 0.08 * biggest]
     digits = [g for g in groups if not _specks_only(g, boxes, tallest)]
     groups = digits or groups
+    groups.sort(key=lambda g: g["box"][0])
+    groups = _join_fragments(groups)
     marks = len(groups)
     if len(groups) > MAX_DIGITS:
         groups = sorted(groups, key=lambda g: -g["area"])[:MAX_DIGITS]
