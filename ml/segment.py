@@ -41,8 +41,9 @@ STACKED_ROWS = 0.25
 # its ink while shorter than FRAGMENT_HEIGHT of it, or less than SLIVER_AREA at any height (a
 # digit of the same number, written with the same pen, holds more: a 1 beside an 8 about a
 # quarter), and together they are no wider than JOINED_ASPECT of their height: as wide as one
-# digit, not a group of touching digits. Joined, the group is still cut where they meet if the
-# model reads two digits better (ml.recognise).
+# digit, not a group of touching digits. So is a group below or above a digit, sharing a few of
+# its columns (a slanted 1 broken in two). Joined, the group is still cut where they meet if the
+# model, in doubt, reads two digits better (ml.recognise).
 FRAGMENT_AREA = 0.35
 FRAGMENT_HEIGHT = 0.75
 SLIVER_AREA = 0.15
@@ -181,16 +182,21 @@ def _join_fragments(groups):
 
 
 def _fragment_of(piece, digit):
-    """Whether `piece` (a group) is a bit broken off `digit`, the group beside it."""
+    """Whether `piece` (a group) is a bit broken off `digit`, the group beside it: small and close
+    beside it, or (whatever its size) below or above it with a few columns in common, as a
+    slanted 1 broken in two lies (digits of a number stand side by side, not stacked)."""
     px0, py0, px1, py1 = piece["box"]
     dx0, dy0, dx1, dy1 = digit["box"]
     height = dy1 - dy0
-    gap = max(px0 - dx1, dx0 - px1, 0)
-    slack = 0.1 * height
+    joined_width = max(px1, dx1) - min(px0, dx0)
+    shared_columns = min(px1, dx1) - max(px0, dx0)
+    shared_rows = min(py1, dy1) - max(py0, dy0)
+    if shared_columns > 0 and shared_rows < STACKED_ROWS * min(py1 - py0, height):
+        return joined_width <= JOINED_ASPECT * (max(py1, dy1) - min(py0, dy0))
     small = (piece["area"] < SLIVER_AREA * digit["area"]
              or (piece["area"] < FRAGMENT_AREA * digit["area"] and py1 - py0 < FRAGMENT_HEIGHT * height))
-    joined_width = max(px1, dx1) - min(px0, dx0)
-    return (small and py0 >= dy0 - slack and py1 <= dy1 + slack and gap <= FRAGMENT_GAP * height
+    slack = 0.1 * height
+    return (small and py0 >= dy0 - slack and py1 <= dy1 + slack and -shared_columns <= FRAGMENT_GAP * height
             and joined_width <= JOINED_ASPECT * height)
 
 

@@ -1,6 +1,6 @@
 """A piece broken off a digit and lying beside it (a stroke of a 4 drawn apart, the faint edge of
-a 1 broken into a sliver) is part of that digit, not a digit of its own: a single 1 was read
-"15", a 7 "71". A digit of the same number, written with the same pen, is not taken in, nor is
+a 1 broken into a sliver) or below it, a little to one side (a slanted 1 broken in two), is
+part of that digit, not a digit of its own: a single 1 was read "15" or "11", a 7 "71". A digit of the same number, written with the same pen, is not taken in, nor is
 a digit beside a group of touching digits."""
 import cv2
 import numpy as np
@@ -26,6 +26,14 @@ def test_a_thin_sliver_beside_a_seven_is_part_of_it():
     assert marks == 1 and len(groups) == 1 and groups[0]["box"][2] >= 272
 
 
+def test_a_slanted_one_broken_in_two_is_one_digit():
+    def draw(mask):
+        cv2.line(mask, (235, 60), (215, 140), 1, 12)    # the top half
+        cv2.line(mask, (205, 160), (185, 240), 1, 12)   # the bottom half, below and to its left
+    groups, marks = _groups(draw)
+    assert marks == 1 and len(groups) == 1
+
+
 def test_a_one_beside_a_zero_in_the_same_pen_stays_a_digit():
     def draw(mask):
         cv2.line(mask, (150, 80), (150, 230), 1, 14)                  # 1
@@ -45,9 +53,11 @@ def test_a_short_piece_beside_a_group_of_touching_digits_stays_a_digit():
 
 
 # Rendered corpus pictures (tuning split), each read with an extra digit before: "15", "41",
-# "11", "1121", "71"; and touching digits whose first was taken into its neighbours ("2700").
+# "11", "1121", "11", "502", "71"; and touching digits whose first was taken into its
+# neighbours ("2700").
 @pytest.mark.parametrize("case,i", [("scan", 53), ("coloured_ink", 135), ("formats", 141), ("multi_digit", 169),
-                                    ("squared_paper", 242), ("multi_digit_touching", 234)])
+                                    ("sheet_fills_frame", 246), ("keystone", 66), ("squared_paper", 242),
+                                    ("multi_digit_touching", 234)])
 def test_rendered_pictures_read_with_their_broken_off_pieces(case, i, mnist_test_set):
     from ml.recognise import recognise
 
