@@ -127,3 +127,18 @@ def draw_stroke(page, points):
         for step in range(1, 11):
             page.mouse.move(x0 + (x1 - x0) * step / 10, y0 + (y1 - y0) * step / 10)
     page.mouse.up()
+
+
+def release_held_pictures(page, held, pattern, selector):
+    """Lets the requests a route on `pattern` held back (appended to `held`) go on, once the page
+    has asked, and waits until the picture at `selector` has loaded."""
+    for _ in range(100):   # the route handler runs while Playwright waits
+        if held:
+            break
+        page.wait_for_timeout(50)
+    assert held, f"the page asked for {pattern}"
+    for route in held:
+        route.continue_()
+    page.unroute(pattern)
+    page.wait_for_function("s => { const i = document.querySelector(s); return i.complete && i.naturalWidth > 0; }",
+                           arg=selector)

@@ -3,7 +3,7 @@ that picture arrives, so the link under it stays where a finger is about to tap 
 grew as the picture came in moved the link, and the tap landed on nothing)."""
 import pytest
 
-from .browser import browser, open_page, worker_process  # noqa: F401  (fixtures)
+from .browser import browser, open_page, release_held_pictures, worker_process  # noqa: F401  (fixtures)
 from .test_browser_result_page import _number_png
 
 pytestmark = pytest.mark.slow
@@ -25,16 +25,7 @@ def test_the_result_link_does_not_move_when_the_models_input_arrives(open_page, 
     assert not image.evaluate("img => img.complete && img.naturalWidth > 0")   # not arrived yet
     before, room = link.bounding_box(), image.bounding_box()
     assert room["width"] > 3 * room["height"]   # four digits' room, in a card narrower than 4 x 56 px
-    for _ in range(100):   # the route handler runs while Playwright waits
-        if held:
-            break
-        page.wait_for_timeout(50)
-    assert held, "the card asked for the model's input"
-    for route in held:
-        route.continue_()
-    page.unroute("**/input.png")
-    page.wait_for_function("() => { const i = document.querySelector('.card .model-input img');"
-                           " return i.complete && i.naturalWidth > 0; }")
+    release_held_pictures(page, held, "**/input.png", ".card .model-input img")
     assert image.evaluate("img => img.naturalWidth") == 4 * 28
     assert image.bounding_box() == room
     assert link.bounding_box() == before
