@@ -77,3 +77,15 @@ def hint_text(record):
     if not record:
         return ""
     return messages.hint(record.get("hint") or ("low_confidence" if record.get("low_confidence") else ""))
+
+
+# The model's inputs are 28x28: "what the model saw" and its heat map are a strip of them.
+INPUT_SIDE = 28
+
+
+@register.filter
+def input_width(record):
+    """The pixel width of the strip of inputs the model saw for a record (one per digit). Given
+    to the <img> with its height, it sets the picture's shape before the picture arrives; the
+    stylesheet sets how large it is shown."""
+    return INPUT_SIDE * max(1, len((record or {}).get("digits") or []))

@@ -53,11 +53,12 @@
     } else {
       list.remove();
     }
-    // Its size is known before it loads (56 px a digit): a card that grew as the picture came
-    // in would move the link below it from under a finger or a pointer about to click it.
+    // Its shape is known before it loads (28x28 pixels a digit; the stylesheet sets how large it
+    // is shown): a card that grew as the picture came in would move the link below it from
+    // under a finger or a pointer about to click it.
     var input = part.querySelector(".model-input img");
-    input.width = 56 * Math.max(1, (data.digits || []).length);
-    input.height = 56;
+    input.width = 28 * Math.max(1, (data.digits || []).length);
+    input.height = 28;
     input.src = data.input_url;
     var timing = part.querySelector(".timing");
     timing.textContent = timing.getAttribute("data-template").replace("%s", duration(data.duration_ms));
