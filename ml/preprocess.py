@@ -10,6 +10,7 @@ import numpy as np
 from PIL import Image
 
 from ml.decode import MAX_PIXELS, decode
+from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
 from ml.page import find_page
 from ml.segment import BEND_COST, MAX_MARKS, Lattice, bend, components, cut_points, group
@@ -466,9 +467,14 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
         r = max(2, round(SHEET_MARGIN * max(h, w)))
         mask[:r], mask[-r:], mask[:, :r], mask[:, -r:] = False, False, False, False
     labels, comps = components(mask)
+    if clear_touching_frames(mask, labels, comps):
+        labels, comps = components(mask)
     soft = _soft_components(labels, comps, g, ink, scale)
     if soft:
         comps = [c for c in comps if c["label"] not in soft]
+    framing = around_writing(labels, comps)
+    if framing:
+        comps = [c for c in comps if c["label"] not in framing]
     groups, marks = group(comps, mask.shape)
     empty.marks = marks
     if marks > MAX_MARKS:

@@ -1,0 +1,144 @@
+"""Marks round the writing that are not digits: a box or a circle drawn round it (a form's field,
+a worksheet's answer ringed) and a line drawn under it.
+
+Left in, a box's sides were read as 1s (a 7 in a box read "111"), a circle as a 0 round the digit,
+and a line under a digit was taken into it as a stroke ("7" underlined read "1"). Works on the
+labelled ink mask, before the pieces are grouped into digits (ml.segment). A box or a circle that
+the digit touches is one piece with it: its own ink, the band along the piece's outline, is
+cleared from the mask (clear_touching_frames); a line under a digit that touches it stays.
+"""
+import cv2
+import numpy as np
+
+# A frame holds a piece at least this share of its own height: a digit written in it, not a speck
+# in a 0's hole or a broken-off bit of a loop.
+HELD_HEIGHT = 0.3
+# A frame is an outline: its ink covers at most this share of its box (a box or a ring drawn
+# with a pen covers a few per cent to a quarter; a blot round a hole is no frame).
+FRAME_FILL = 0.5
+# The outline of a box or a ring round writing is convex: the piece fills at least this share of
+# its outline's convex hull (a digit's outline has bays: a 3's, a 7's, an 8's waist).
+RING_SOLIDITY = 0.93
+# A frame's own ink lies in the band this many stroke widths wide along its outline ...
+RING_BAND = 1.5
+# ... and covers at least this share of that band all round (a stroke as wide as two thirds of
+# the band: a closed ring; less, a ring with gaps or no ring).
+RING_COVER = 0.5
+# Writing framed holds at least this share of the frame's own ink (a 1 in a circle about a fifth):
+# a 0 seen as "framed" by the outer part of its own stroke has only a sliver of it within.
+RING_HELD = 0.1
+# The writing within touches the frame where it meets it, a stroke's width or two at a few
+# places: along at most this share of its length. The rest of a thick 0's own stroke, cut off by
+# the band, touches it all along.
+RING_CONTACT = 0.4
+# A line under writing is at least this many times as wide as tall ...
+UNDERLINE_FLAT = 4.0
+# ... no taller than this share of the writing above it ...
+UNDERLINE_THIN = 0.25
+# ... and apart from it by at least this share of the writing's height, more than a crack in a
+# stroke (a 2's base broken off lies against it). Tuning split: underlines drawn 0.03-0.07 of the
+# digit's height below it were read into the digit at 0.1; at 0.02 and 0 none, no picture worse.
+UNDERLINE_GAP = 0.02
+# Working pixels: a frame round a digit the model could read is at least this wide and tall.
+MIN_FRAME = 12
+
+
+def _height(c):
+    return c["box"][3] - c["box"][1]
+
+
+def _surrounds(labels, frame, inner):
+    """Whether the frame's ink lies on all four sides of the inner piece: left and right of it
+    within its rows, above and below it within its columns (a circle drawn by hand is not always
+    closed)."""
+    x0, y0, x1, y1 = inner["box"]
+    own = labels == frame["label"]
+    return bool(own[y0:y1, :x0].any() and own[y0:y1, x1:].any() and own[:y0, x0:x1].any() and own[y1:, x0:x1].any())
+
+
+def _is_frame(labels, c, comps):
+    x0, y0, x1, y1 = c["box"]
+    if c["area"] > FRAME_FILL * (x1 - x0) * (y1 - y0):
+        return False
+    for d in comps:
+        dx0, dy0, dx1, dy1 = d["box"]
+        if (d is not c and x0 < dx0 and dx1 < x1 and y0 < dy0 and dy1 < y1
+                and _height(d) >= HELD_HEIGHT * _height(c) and _surrounds(labels, c, d)):
+            return True
+    return False
+
+
+def _is_underline(c, comps, speck):
+    x0, y0, x1, y1 = c["box"]
+    thick = y1 - y0
+    if x1 - x0 < UNDERLINE_FLAT * thick:
+        return False
+    # The writing over the line: every piece sharing its columns, but specks. All of it must end
+    # above the line; a stroke going on below it makes the line part of a digit (a 4's bar).
+    over = [d["box"] for d in comps if d is not c and d["area"] >= speck and min(x1, d["box"][2]) > max(x0, d["box"][0])]
+    if not over:
+        return False
+    top, bottom = min(b[1] for b in over), max(b[3] for b in over)
+    writing = bottom - top
+    return thick <= UNDERLINE_THIN * writing and y0 - bottom >= UNDERLINE_GAP * writing
+
+
+def around_writing(labels, comps):
+    """Labels of the pieces that frame the writing or underline it, to be left out of the digits."""
+    if len(comps) < 2:
+        return set()
+    speck = max(3, 0.02 * max(c["area"] for c in comps))
+    return {c["label"] for c in comps
+            if c["area"] >= speck and (_is_frame(labels, c, comps) or _is_underline(c, comps, speck))}
+
+
+def _touching_frame(piece):
+    """The pixels of a box or a ring round writing that touches it (bool, piece's shape), or None.
+
+    `piece` is one piece's mask (uint8, its box). Its outline is convex and its ink runs all along
+    it; what lies within, a band's width in from the outline, is a digit-sized piece of writing.
+    """
+    pad = cv2.copyMakeBorder(piece, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    contours, _ = cv2.findContours(pad, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    outline = max(contours, key=cv2.contourArea)
+    hull = cv2.contourArea(cv2.convexHull(outline))
+    if hull <= 0 or cv2.contourArea(outline) < RING_SOLIDITY * hull:
+        return None
+    filled = np.zeros_like(pad)
+    cv2.drawContours(filled, [outline], -1, 1, -1)
+    ink = int(pad.sum())
+    edge = ink - int(cv2.erode(pad, np.ones((3, 3), np.uint8)).sum())
+    stroke = 2.0 * ink / max(edge, 1)
+    r = RING_BAND * stroke
+    # Further than r from the outline (a distance transform: an erosion by a disc this wide costs
+    # several times more).
+    inner = (cv2.distanceTransform(filled, cv2.DIST_L2, 3) > r).view(np.uint8)
+    inside = pad & inner
+    rows = np.where(inside.any(1))[0]
+    if len(rows) == 0 or rows[-1] - rows[0] + 1 < HELD_HEIGHT * piece.shape[0]:
+        return None
+    band = filled & (1 - inner)
+    ring = pad & band
+    if ring.sum() < RING_COVER * band.sum() or inside.sum() < RING_HELD * ring.sum():
+        return None
+    # Length of the writing within, in pixels along its strokes, against where it meets the frame.
+    contact = int((inside & cv2.dilate(ring, np.ones((3, 3), np.uint8))).sum())
+    if contact > RING_CONTACT * inside.sum() / stroke:
+        return None
+    return ring[1:-1, 1:-1].astype(bool)
+
+
+def clear_touching_frames(mask, labels, comps):
+    """Clears, in `mask`, the ink of each box or ring round writing that the writing touches;
+    True when any was cleared (the pieces must then be found again)."""
+    cleared = False
+    for c in comps:
+        x0, y0, x1, y1 = c["box"]
+        if c["area"] > FRAME_FILL * (x1 - x0) * (y1 - y0) or min(x1 - x0, y1 - y0) < MIN_FRAME:
+            continue
+        piece = (labels[y0:y1, x0:x1] == c["label"]).view(np.uint8)
+        ring = _touching_frame(piece)
+        if ring is not None:
+            mask[y0:y1, x0:x1] &= ~ring
+            cleared = True
+    return cleared
