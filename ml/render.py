@@ -1,6 +1,6 @@
 """Drawing MNIST test digits into the pictures people really send: scans, phone photos of a sheet
 on a table (shadowed, keystoned, turned), ruled and squared paper, pencil, sticky notes, drawing
-canvases, odd file formats, numbers.
+canvases, odd file formats, numbers, digits in a box or a circle or underlined.
 
 Every generator takes a numpy Generator and returns (bytes, file extension); `generate()` picks
 the digits and the answer. Only the seed decides the picture, so a split is a seed.
@@ -669,6 +669,58 @@ def gen_number_on_sheet(rng, digits, i):
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
 
 
+def framed_ink(ink, rng, kind):
+    """`ink` with a mark round it, apart from the digit: a box printed round it (a form's field,
+    kind 0), a circle drawn round it (kind 1) or a line drawn under it (kind 2)."""
+    rows, cols = np.where(ink.max(1) > 0.3)[0], np.where(ink.max(0) > 0.3)[0]
+    h = rows[-1] - rows[0] + 1
+    pad = int(0.8 * h)
+    out = np.pad(ink, pad)
+    y0, y1, x0, x1 = rows[0] + pad, rows[-1] + pad, cols[0] + pad, cols[-1] + pad
+    mark = np.zeros_like(out)
+    pen = max(1, int(round(h * rng.uniform(0.05, 0.1))))
+    if kind == 0:
+        # Printed: thin and even, often lighter than the writing.
+        line = max(1, int(round(h * rng.uniform(0.015, 0.04))))
+        m = [int(h * rng.uniform(0.12, 0.45)) for _ in range(4)]
+        cv2.rectangle(mark, (x0 - m[0], y0 - m[1]), (x1 + m[2], y1 + m[3]), float(rng.uniform(0.5, 1.0)), line,
+                      cv2.LINE_AA)
+    elif kind == 1:
+        # Drawn by hand round the digit: not quite round, not always closed.
+        cx, cy = (x0 + x1) / 2 + rng.uniform(-0.05, 0.05) * h, (y0 + y1) / 2 + rng.uniform(-0.05, 0.05) * h
+        ax, ay = (x1 - x0) / 2 + h * rng.uniform(0.2, 0.4), (y1 - y0) / 2 + h * rng.uniform(0.15, 0.3)
+        start = rng.uniform(0, 360)
+        cv2.ellipse(mark, (int(cx), int(cy)), (int(ax), int(ay)), rng.uniform(-15, 15), start,
+                    start + rng.uniform(330, 380), 1.0, pen, cv2.LINE_AA)
+    else:
+        # Under the digit, a little apart, as long as it or longer, not quite level.
+        y = y1 + h * rng.uniform(0.1, 0.35)
+        w = x1 - x0
+        left, right = x0 - w * rng.uniform(0.0, 0.3), x1 + w * rng.uniform(0.0, 0.3)
+        slope = rng.uniform(-0.04, 0.04) * (right - left)
+        cv2.line(mark, (int(left), int(y - slope / 2)), (int(right), int(y + slope / 2)), 1.0, pen, cv2.LINE_AA)
+    return np.maximum(out, np.clip(mark, 0, 1))
+
+
+def gen_framed(rng, d, i):
+    ink = framed_ink(ink_of(d, int(rng.uniform(60, 220))), rng, i % 3)
+    ink = rotate(ink, rng.uniform(-3, 3))
+    size = (int(ink.shape[1] * rng.uniform(1.0, 1.8)), int(ink.shape[0] * rng.uniform(1.0, 1.8)))
+    if (i // 3) % 2 == 0:
+        # A scanned form or worksheet.
+        grey = int(rng.uniform(200, 245))
+        base, light = paper(size, (grey, grey, grey - 3), rng, texture=3)
+        img = to_image(compose(base, light, place(ink, size, rng), _ink_colour(rng)), rng, noise=2).convert("L")
+        return (encode(img, "PNG"), "png") if i % 2 else (encode(img, "JPEG", quality=88), "jpg")
+    # A phone photo of it, close up.
+    scale = rng.uniform(1.5, 2.5)
+    size = (int(size[0] * scale), int(size[1] * scale))
+    ink = _resize(ink, (int(ink.shape[1] * scale), int(ink.shape[0] * scale)), Image.BILINEAR)
+    base, light = paper(size, tuple(rng.uniform(215, 250, 3)), rng, texture=3)
+    rgb = compose(base, light, place(ink, size, rng), _ink_colour(rng))
+    return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.35))
+
+
 # ---------------------------------------------------------------------------
 # The cases.
 # ---------------------------------------------------------------------------
@@ -707,6 +759,7 @@ CASES = (
     Case("sticky_note", "sticky note on a desk", hard=True),
     Case("white_ink_transparent", "white ink on a transparent canvas", hard=True),
     Case("number_on_sheet", "number of 2-4 digits on a photographed sheet", hard=True, digits="number"),
+    Case("framed", "digit in a box or a circle, or underlined", hard=True),
 )
 CASE_IDS = tuple(c.id for c in CASES)
 BY_ID = {c.id: c for c in CASES}

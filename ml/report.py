@@ -111,10 +111,15 @@ def corpus_block():
     rows = []
     for case in c["cases"]:
         label = f"*harder:* {case['label']}" if case.get("hard") else case["label"]
-        previous = pct(before[case["case"]]["ours"], 0) if case["case"] in before else ""
+        # A case added since the previous pipeline was measured has no figure of it.
+        previous = pct(before[case["case"]]["ours"], 0) if case["case"] in before else ("–" if before else "")
         rows.append((label, case["n"], f"**{pct(case['ours'], 0)}**", previous, pct(case["naive"], 0)))
     o = c["overall"]
-    previous = pct(load(before_path)["overall"]["ours"], 1) if before else ""
+    previous = ""
+    if before:
+        prev = load(before_path)["overall"]
+        # Over the pictures it was measured on, when they are fewer than ours.
+        previous = pct(prev["ours"], 1) + (f" (of {num(prev['n'])})" if prev.get("n", o["n"]) != o["n"] else "")
     rows.append((f"**overall ({num(o['n'])})**", num(o["n"]), f"**{pct(o['ours'], 1)}**", previous,
                  pct(o["naive"], 1)))
     head = (f"Held-out split (seed {c['seed']}; tuning used seed {c['seeds']['tuning']}), "

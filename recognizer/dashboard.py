@@ -93,6 +93,7 @@ CASE_LABELS = {
     "sticky_note": gettext_lazy("Sticky note"),
     "white_ink_transparent": gettext_lazy("White ink, transparent"),
     "number_on_sheet": gettext_lazy("Number on a sheet"),
+    "framed": gettext_lazy("In a box, ringed or underlined"),
 }
 
 

@@ -59,3 +59,10 @@ def test_it_survives_missing_artifacts(admin_client, tmp_path, monkeypatch):
     page = admin_client.get("/dashboard/")
     assert page.status_code == 200
     assert b"No model card found." in page.content
+
+
+def test_it_names_every_kind_of_picture_of_the_corpus():
+    from ml.render import CASE_IDS
+
+    # A case without a name here would show the corpus's English label on a Chinese page.
+    assert set(dashboard.CASE_LABELS) == set(CASE_IDS)
