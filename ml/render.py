@@ -1,6 +1,7 @@
 """Drawing MNIST test digits into the pictures people really send: scans, phone photos of a sheet
 on a table (shadowed, keystoned, turned), ruled and squared paper, pencil, sticky notes, drawing
-canvases, odd file formats, numbers, digits in a box or a circle or underlined.
+canvases, odd file formats, numbers, digits in a box or a circle or underlined, notebook and
+binder pages.
 
 Every generator takes a numpy Generator and returns (bytes, file extension); `generate()` picks
 the digits and the answer. Only the seed decides the picture, so a split is a seed.
@@ -721,6 +722,49 @@ def gen_framed(rng, d, i):
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.35))
 
 
+def bound_edge(rgb, rng, spiral):
+    """A notebook's spiral binding (spiral) or a binder's punched holes drawn along the left or
+    top edge of a sheet (RGB float, in place): dark holes with what lies behind the page showing
+    through, and the spiral's wire running from each hole over the edge."""
+    H, W = rgb.shape[:2]
+    left = rng.random() < 0.5
+    length, short = (H if left else W), min(W, H)
+    behind = (float(rng.uniform(0.05, 0.35)),) * 3
+
+    def at(along, inset):
+        return (int(inset), int(along)) if left else (int(along), int(inset))
+
+    if spiral:
+        r, step, inset = short * rng.uniform(0.008, 0.014), short * rng.uniform(0.03, 0.05), short * rng.uniform(0.025, 0.05)
+        wire, metal = max(2, int(r * rng.uniform(0.6, 1.0))), (float(rng.uniform(0.25, 0.6)),) * 3
+        for p in np.arange(step / 2, length, step):
+            cv2.circle(rgb, at(p, inset), max(2, int(r)), behind, -1, cv2.LINE_AA)
+            cv2.line(rgb, at(p, inset), at(p - 0.3 * step, 0), metal, wire, cv2.LINE_AA)
+    else:
+        n, r, inset = int(rng.integers(2, 5)), short * rng.uniform(0.018, 0.03), short * rng.uniform(0.04, 0.07)
+        gap = rng.uniform(0.22, 0.3) * length
+        for k in range(n):
+            cv2.circle(rgb, at(length / 2 + (k - (n - 1) / 2) * gap, inset), max(2, int(r)), behind, -1, cv2.LINE_AA)
+
+
+def gen_bound_page(rng, d, i):
+    spiral = i % 2 == 0
+    scan = (i // 2) % 2 == 0
+    size = _size(rng, 600, 1100) if scan else _size(rng, 1000, 1800)
+    ink = rotate(ink_of(d, int(min(size) * rng.uniform(0.2, 0.4))), rng.uniform(-5, 5))
+    lines = None
+    if rng.random() < 0.5:
+        lines = {"spacing": min(size) * rng.uniform(0.06, 0.12), "squared": False, "margin": rng.random() < 0.5}
+    # The digit away from the bound edge: which edge is decided after the sheet is drawn, so the
+    # digit keeps to the middle.
+    rgb = sheet(size, rng, ink, _ink_colour(rng), at=(rng.uniform(0.4, 0.7), rng.uniform(0.4, 0.7)), lines=lines)
+    bound_edge(rgb, rng, spiral)
+    if scan:
+        img = to_image(rgb, rng, noise=2).convert("L")
+        return (encode(img, "PNG"), "png") if i % 3 == 0 else (encode(img, "JPEG", quality=88), "jpg")
+    return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.35))
+
+
 # ---------------------------------------------------------------------------
 # The cases.
 # ---------------------------------------------------------------------------
@@ -760,6 +804,7 @@ CASES = (
     Case("white_ink_transparent", "white ink on a transparent canvas", hard=True),
     Case("number_on_sheet", "number of 2-4 digits on a photographed sheet", hard=True, digits="number"),
     Case("framed", "digit in a box or a circle, or underlined", hard=True),
+    Case("bound_page", "notebook or binder page: spiral or punched holes at its edge", hard=True),
 )
 CASE_IDS = tuple(c.id for c in CASES)
 BY_ID = {c.id: c for c in CASES}

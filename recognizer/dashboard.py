@@ -94,6 +94,7 @@ CASE_LABELS = {
     "white_ink_transparent": gettext_lazy("White ink, transparent"),
     "number_on_sheet": gettext_lazy("Number on a sheet"),
     "framed": gettext_lazy("In a box, ringed or underlined"),
+    "bound_page": gettext_lazy("Notebook or binder page"),
 }
 
 
