@@ -467,14 +467,18 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
         r = max(2, round(SHEET_MARGIN * max(h, w)))
         mask[:r], mask[-r:], mask[:, :r], mask[:, -r:] = False, False, False, False
     labels, comps = components(mask)
-    if clear_touching_frames(mask, labels, comps):
+    # Frames apart from the writing first: a form's comb of boxes, one digit in each, is one such
+    # frame, where the touching-frame test would take off its outline and leave the boxes'
+    # dividers standing as 1s.
+    framing = around_writing(labels, comps)
+    if framing:
+        mask &= ~np.isin(labels, list(framing))
+        comps = [c for c in comps if c["label"] not in framing]
+    if clear_touching_frames(mask, labels, comps) or framing:
         labels, comps = components(mask)
     soft = _soft_components(labels, comps, g, ink, scale)
     if soft:
         comps = [c for c in comps if c["label"] not in soft]
-    framing = around_writing(labels, comps)
-    if framing:
-        comps = [c for c in comps if c["label"] not in framing]
     groups, marks = group(comps, mask.shape)
     empty.marks = marks
     if marks > MAX_MARKS:

@@ -1,11 +1,15 @@
 """A box printed round a digit (a form's field), a circle drawn round it and a line drawn under it are
-not digits: a 6 in a box was read "13", a 7 "111", a 3 in a circle "0", a 4 underlined "1". A box or
-a circle the digit touches is taken off it too. A digit's own strokes are never taken for a frame
+not digits: a 6 in a box was read "13", a 7 "111", a 3 in a circle "0", a 4 underlined "1". Nor is
+a form's comb of boxes, one digit in each (its dividers were read as 1s). A box or a circle the
+digit touches is taken off it too. A digit's own strokes are never taken for a frame
 or a line: a 0 holding a speck, a 4 whose bar is drawn apart, a minus sign, and the 0s, 6s and
 8s of the corpus, whose outer stroke looks like a ring round the rest of it."""
+import io
+
 import cv2
 import numpy as np
 import pytest
+from PIL import Image, ImageDraw
 
 from ml.corpus import generate
 from ml.frames import around_writing, clear_touching_frames
@@ -98,3 +102,23 @@ def test_rendered_framed_digits_are_read(i, mnist_test_set):
 
     data, _, truth = generate("framed", i, *mnist_test_set, split="tuning")
     assert recognise(data).number == truth
+
+
+@pytest.mark.parametrize("digits", [(0, 1, 2), (7, 11), (3, 5, 8, 13)])
+def test_a_number_in_a_forms_comb_of_boxes_is_read(digits, mnist_test_set):
+    from ml.recognise import recognise
+
+    x, y = mnist_test_set
+    form = Image.new("L", (900, 600), 245)
+    draw = ImageDraw.Draw(form)
+    left, cell = 300, 70
+    for k, i in enumerate(digits):
+        form.paste(Image.fromarray(255 - (x[i] * 0.85).astype(np.uint8)).resize((60, 60)), (left + k * cell + 5, 255))
+    right = left + len(digits) * cell
+    for k in range(len(digits) + 1):
+        draw.line([(left + k * cell, 240), (left + k * cell, 330)], fill=40, width=2)
+    draw.line([(left, 240), (right, 240)], fill=40, width=2)
+    draw.line([(left, 330), (right, 330)], fill=40, width=2)
+    data = io.BytesIO()
+    form.save(data, "PNG")
+    assert recognise(data.getvalue()).number == "".join(str(int(y[i])) for i in digits)
