@@ -31,6 +31,12 @@ RING_HELD = 0.1
 # places: along at most this share of its length. The rest of a thick 0's own stroke, cut off by
 # the band, touches it all along.
 RING_CONTACT = 0.4
+# A circle left open where the digit touches it has no convex outline of its own: its convex hull
+# is taken for the outline instead, when the frame's ink lies in the band along it in at least
+# this share of the directions from its middle (a gap of a tenth of the way round). A digit's
+# own hull is bare along its bays. Tuning split: 5 ringed digits read right at 0.85, 0.9 and 0.95,
+# no picture worse; at 0.75, 14 worse (3s, 6s and 8s).
+OPEN_AROUND = 0.9
 # A line under writing is at least this many times as wide as tall ...
 UNDERLINE_FLAT = 4.0
 # ... no taller than this share of the writing above it ...
@@ -95,15 +101,19 @@ def around_writing(labels, comps):
 def _touching_frame(piece):
     """The pixels of a box or a ring round writing that touches it (bool, piece's shape), or None.
 
-    `piece` is one piece's mask (uint8, its box). Its outline is convex and its ink runs all along
-    it; what lies within, a band's width in from the outline, is a digit-sized piece of writing.
+    `piece` is one piece's mask (uint8, its box). Its outline is convex (or, a circle left open,
+    its hull is ringed by its ink) and its ink runs all along it; what lies within, a band's width
+    in from the outline, is a digit-sized piece of writing.
     """
     pad = cv2.copyMakeBorder(piece, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
     contours, _ = cv2.findContours(pad, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
     outline = max(contours, key=cv2.contourArea)
-    hull = cv2.contourArea(cv2.convexHull(outline))
-    if hull <= 0 or cv2.contourArea(outline) < RING_SOLIDITY * hull:
+    hull = cv2.convexHull(outline)
+    if cv2.contourArea(hull) <= 0:
         return None
+    open_ring = cv2.contourArea(outline) < RING_SOLIDITY * cv2.contourArea(hull)
+    if open_ring:
+        outline = hull
     filled = np.zeros_like(pad)
     cv2.drawContours(filled, [outline], -1, 1, -1)
     ink = int(pad.sum())
@@ -119,6 +129,8 @@ def _touching_frame(piece):
         return None
     band = filled & (1 - inner)
     ring = pad & band
+    if open_ring and _around(ring, band) < OPEN_AROUND:
+        return None
     if ring.sum() < RING_COVER * band.sum() or inside.sum() < RING_HELD * ring.sum():
         return None
     # Length of the writing within, in pixels along its strokes, against where it meets the frame.
@@ -126,6 +138,16 @@ def _touching_frame(piece):
     if contact > RING_CONTACT * inside.sum() / stroke:
         return None
     return ring[1:-1, 1:-1].astype(bool)
+
+
+def _around(ring, band, bins=36):
+    """Share of the directions from the band's middle (in `bins` sectors) in which it holds ink."""
+    ys, xs = np.nonzero(band)
+    cy, cx = ys.mean(), xs.mean()
+    angle = ((np.arctan2(ys - cy, xs - cx) + np.pi) / (2 * np.pi) * bins).astype(int) % bins
+    inked = np.zeros(bins, bool)
+    inked[angle[ring[ys, xs] > 0]] = True
+    return inked.mean()
 
 
 def clear_touching_frames(mask, labels, comps):
