@@ -113,6 +113,8 @@ def _touching_frame(piece):
         return None
     open_ring = cv2.contourArea(outline) < RING_SOLIDITY * cv2.contourArea(hull)
     if open_ring:
+        if _bays(outline, 0.05 * max(piece.shape)) > 3 * (1 - OPEN_AROUND) * cv2.arcLength(hull, True):
+            return None   # a digit's bays: told from the outline alone, before any pixel work
         outline = hull
     filled = np.zeros_like(pad)
     cv2.drawContours(filled, [outline], -1, 1, -1)
@@ -138,6 +140,21 @@ def _touching_frame(piece):
     if contact > RING_CONTACT * inside.sum() / stroke:
         return None
     return ring[1:-1, 1:-1].astype(bool)
+
+
+def _bays(outline, depth):
+    """Length of the hull's sides that span bays deeper than `depth` pixels into the outline (a
+    3's, a 7's): far more than an open circle's gap."""
+    try:
+        defects = cv2.convexityDefects(outline, cv2.convexHull(outline, returnPoints=False))
+    except cv2.error:   # an outline that crosses itself: no bays to measure
+        return 0.0
+    if defects is None:
+        return 0.0
+    defects = defects.reshape(-1, 4)   # start, end, farthest point, depth in 1/256 pixel
+    points = outline.reshape(-1, 2).astype(np.float32)
+    deep = defects[defects[:, 3] / 256.0 > depth]
+    return float(np.hypot(*(points[deep[:, 0]] - points[deep[:, 1]]).T).sum())
 
 
 def _around(ring, band, bins=36):
