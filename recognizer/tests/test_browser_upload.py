@@ -30,7 +30,9 @@ def test_it_recognises_one_picked_file(open_page, worker_process, digit_images, 
     assert card.locator(".digit").inner_text().endswith("7")
     assert card.locator(".top3 li").count() == 3
     assert card.locator(".model-input img").get_attribute("src").endswith("/input.png")
-    assert card.locator(".model-input img").evaluate("img => img.complete && img.naturalHeight") == 28
+    # The picture may still be on its way when the card has finished: wait for it to be decoded
+    # (decode() fails if it cannot be), then read its size.
+    assert card.locator(".model-input img").evaluate("img => img.decode().then(() => img.naturalHeight)") == 28
     card.locator(".result-link").click()
     page.wait_for_url("**/p/*/")
     assert page.locator(".card .digit").inner_text().endswith("7")
