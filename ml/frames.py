@@ -53,18 +53,25 @@ def _height(c):
     return c["box"][3] - c["box"][1]
 
 
+def _outline_only(c):
+    """Whether a piece is thin for its box, as a frame's outline is."""
+    x0, y0, x1, y1 = c["box"]
+    return c["area"] <= FRAME_FILL * (x1 - x0) * (y1 - y0)
+
+
 def _surrounds(labels, frame, inner):
     """Whether the frame's ink lies on all four sides of the inner piece: left and right of it
     within its rows, above and below it within its columns (a circle drawn by hand is not always
-    closed)."""
-    x0, y0, x1, y1 = inner["box"]
-    own = labels == frame["label"]
+    closed). Looked for within the frame's box, where all its ink lies."""
+    fx0, fy0, fx1, fy1 = frame["box"]
+    x0, y0, x1, y1 = (v - o for v, o in zip(inner["box"], (fx0, fy0, fx0, fy0)))
+    own = labels[fy0:fy1, fx0:fx1] == frame["label"]
     return bool(own[y0:y1, :x0].any() and own[y0:y1, x1:].any() and own[:y0, x0:x1].any() and own[y1:, x0:x1].any())
 
 
 def _is_frame(labels, c, comps):
     x0, y0, x1, y1 = c["box"]
-    if c["area"] > FRAME_FILL * (x1 - x0) * (y1 - y0):
+    if not _outline_only(c):
         return False
     for d in comps:
         dx0, dy0, dx1, dy1 = d["box"]
@@ -173,7 +180,7 @@ def clear_touching_frames(mask, labels, comps):
     cleared = False
     for c in comps:
         x0, y0, x1, y1 = c["box"]
-        if c["area"] > FRAME_FILL * (x1 - x0) * (y1 - y0) or min(x1 - x0, y1 - y0) < MIN_FRAME:
+        if not _outline_only(c) or min(x1 - x0, y1 - y0) < MIN_FRAME:
             continue
         piece = (labels[y0:y1, x0:x1] == c["label"]).view(np.uint8)
         ring = _touching_frame(piece)

@@ -153,11 +153,18 @@ def _column_of_marks(grp, boxes):
 
 def _columns_of_marks(groups, boxes):
     """The groups without the columns of marks much taller than the writing beside them."""
-    writing = [g for g in groups if not _column_of_marks(g, boxes)]
-    if not writing:
+    column = [_column_of_marks(g, boxes) for g in groups]
+    if all(column):
         return groups
-    tallest = max(g["box"][3] - g["box"][1] for g in writing)
-    return [g for g in groups if g in writing or g["box"][3] - g["box"][1] <= COLUMN_TALL * tallest]
+    tallest = max(g["box"][3] - g["box"][1] for g, c in zip(groups, column) if not c)
+    return [g for g, c in zip(groups, column) if not c or g["box"][3] - g["box"][1] <= COLUMN_TALL * tallest]
+
+
+def _far_apart(height_a, height_b, shared_rows):
+    """Whether of two pieces one above the other, the shorter is too far from the taller to be
+    part of the same digit (STACK_GAP); pieces of a height are never too far apart."""
+    short, tall = sorted((height_a, height_b))
+    return short < PART_HEIGHT * tall and -shared_rows > STACK_GAP * tall
 
 
 def _take_in(g, labels, area, box):
@@ -220,8 +227,7 @@ def _fragment_of(piece, digit):
     shared_columns = min(px1, dx1) - max(px0, dx0)
     shared_rows = min(py1, dy1) - max(py0, dy0)
     if shared_columns > 0 and shared_rows < STACKED_ROWS * min(py1 - py0, height):
-        short = min(py1 - py0, height) < PART_HEIGHT * max(py1 - py0, height)
-        return (not (short and -shared_rows > STACK_GAP * max(py1 - py0, height))
+        return (not _far_apart(py1 - py0, height, shared_rows)
                 and joined_width <= JOINED_ASPECT * (max(py1, dy1) - min(py0, dy0)))
     small = (piece["area"] < SLIVER_AREA * digit["area"]
              or (piece["area"] < FRAGMENT_AREA * digit["area"] and py1 - py0 < FRAGMENT_HEIGHT * height))
@@ -280,8 +286,7 @@ def group(comps, shape):
             partial = min(ch, gh) < PART_HEIGHT * max(ch, gh)
             shared_rows = min(c["box"][3], g["box"][3]) - max(c["box"][1], g["box"][1])
             stacked = shared_rows < STACKED_ROWS * min(ch, gh)
-            apart = partial and -shared_rows > STACK_GAP * max(ch, gh)
-            if (overlap > 0.5 * min(x1 - x0, gx1 - gx0) and not apart
+            if (overlap > 0.5 * min(x1 - x0, gx1 - gx0) and not _far_apart(ch, gh, shared_rows)
                     and (merged_w <= 1.2 * merged_h or partial or stacked)):
                 _take_in(g, [c["label"]], c["area"], c["box"])
                 placed = True
