@@ -212,6 +212,25 @@ def _median_of_steps(steps):
     return np.median(middle[[k1 - first, k2 - first]])
 
 
+def _paper_cells(coarse, cells, inner, inverted):
+    """The coarse cells that show the paper: those on the paper's side of the median, since ink
+    covers under half of most pictures. Where it covers more (a fat marker's digit cropped
+    close), the median is ink: the paper is then the side of Otsu's split away from the ink, less
+    the cells along the ink's edge, which hold some of both."""
+    middle = float(np.median(cells))
+    split = cv2.threshold(np.clip(cells * 255, 0, 255).astype(np.uint8), 0, 255,
+                          cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 255
+    if (middle >= split) if inverted else (middle <= split):
+        return cells[cells >= middle] if inverted else cells[cells <= middle]
+    side = ((coarse > split) if inverted else (coarse < split)).view(np.uint8)
+    side = cv2.erode(side, np.ones((3, 3), np.uint8)).astype(bool)
+    if inner is not None:
+        side &= inner
+    if not side.any():
+        return cells[cells > split] if inverted else cells[cells < split]
+    return coarse[side]
+
+
 def _ink_map(g, page=None):
     """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor, background's spread,
     scale: the grey change that full contrast is on the paper's level)."""
@@ -241,8 +260,7 @@ def _ink_map(g, page=None):
     # Writing on a sheet of paper is darker than the paper.
     inverted = True if page is not None else _polarity(g)
     cells = coarse.ravel() if inner is None or not inner.any() else coarse[inner]
-    middle = float(np.median(cells))
-    paper = cells[cells >= middle] if inverted else cells[cells <= middle]
+    paper = _paper_cells(coarse, cells, inner, inverted)
     p10, p90 = np.percentile(paper, [10, 90])
     spread = float(p90 - p10)
     if spread < 0.03:
