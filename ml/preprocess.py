@@ -12,6 +12,7 @@ from PIL import Image
 from ml.decode import MAX_PIXELS, decode
 from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
+from ml.objects import lying_on_page
 from ml.page import find_page
 from ml.segment import BEND_COST, MAX_MARKS, Lattice, bend, components, cut_points, group
 
@@ -497,6 +498,11 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     soft = _soft_components(labels, comps, g, ink, scale)
     if soft:
         comps = [c for c in comps if c["label"] not in soft]
+    # A pen put down beside the writing, after what is plainly not ink: a shadow's edge is no
+    # writing to measure a pen against.
+    pens = lying_on_page(labels, comps)
+    if pens:
+        comps = [c for c in comps if c["label"] not in pens]
     groups, marks = group(comps, mask.shape)
     empty.marks = marks
     if marks > MAX_MARKS:

@@ -765,6 +765,59 @@ def gen_bound_page(rng, d, i):
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.35))
 
 
+def pen_on(rgb, rng, centre, length, width, angle, pencil=False):
+    """A pen or a pencil lying on the page (RGB float, in place): a shaded barrel, a glossy pen's
+    highlight along it (a matte grip near the tip), a cone tip, and its soft shadow."""
+    H, W = rgb.shape[:2]
+    yy, xx = np.mgrid[:H, :W].astype(np.float32)
+    t = np.deg2rad(angle)
+    along = (xx - centre[0]) * np.cos(t) + (yy - centre[1]) * np.sin(t)
+    across = (-(xx - centre[0]) * np.sin(t) + (yy - centre[1]) * np.cos(t)) / (width / 2)
+    tip_len = 1.6 * width
+    body = (np.abs(along) <= length / 2) & (np.abs(across) <= 1)
+    cone = (along > length / 2) & (along <= length / 2 + tip_len) & (np.abs(across) <= 1 - (along - length / 2) / tip_len)
+    shadow = cv2.GaussianBlur((body | cone).astype(np.float32), (0, 0), width * 0.4)
+    shift = np.float32([[1, 0, 0.2 * width], [0, 1, 0.3 * width]])
+    shadow = cv2.warpAffine(shadow, shift, (W, H))
+    rgb *= (1 - 0.25 * shadow)[..., None]
+    round_ = np.sqrt(np.clip(1 - across ** 2, 0, 1))
+    if pencil:
+        # Yellow facets, a bare wooden cone and the lead's point.
+        facets = np.array([[0.78, 0.63, 0.08], [0.96, 0.8, 0.16], [0.88, 0.72, 0.12]], np.float32)
+        rgb[body] = facets[np.digitize(across, [-0.33, 0.33])[body]]
+        wood = cone & (along < length / 2 + 0.75 * tip_len)
+        rgb[wood] = (0.84, 0.7, 0.55)
+        rgb[cone & ~wood] = (0.24, 0.24, 0.24)
+        return rgb
+    colour = np.array(rng.choice([(0.1, 0.1, 0.1), (0.12, 0.15, 0.6), (0.65, 0.12, 0.1), (0.1, 0.45, 0.15)]),
+                      np.float32)
+    shade = (0.55 + 0.45 * round_)[..., None]
+    gloss = (np.exp(-((across + 0.35) / 0.12) ** 2) * 0.8 * (along < 0.25 * length))[..., None]
+    barrel = colour * shade + gloss * (1 - colour) * 0.7
+    rgb[body] = barrel[body]
+    rgb[cone] = (np.float32([0.75, 0.75, 0.77]) * (0.6 + 0.4 * round_[..., None]))[cone]
+    return rgb
+
+
+def gen_pen_beside(rng, d, i):
+    """The pen or the pencil the digit was written with, put down beside it on the page: several
+    times as long as the digit is tall and a third to two thirds as thick, sometimes running off
+    the picture."""
+    size = _size(rng, 900, 1600)
+    height = int(min(size) * rng.uniform(0.12, 0.25))
+    ink = rotate(ink_of(d, height), rng.uniform(-5, 5))
+    rgb = sheet(size, rng, ink, _ink_colour(rng), at=(rng.uniform(0.25, 0.4), rng.uniform(0.35, 0.65)))
+    length, width = height * rng.uniform(4, 10), height * rng.uniform(0.3, 0.7)
+    angle = rng.uniform(-70, 70) + (90 if rng.random() < 0.5 else 0)
+    # Beside the digit, to its right: its nearest end at least half the digit's height away.
+    W, H = size
+    digit_right = rng.uniform(0.25, 0.4) * W + 0.6 * height
+    reach = 0.5 * length * abs(np.cos(np.deg2rad(angle))) + 0.5 * width
+    centre = (digit_right + rng.uniform(0.5, 1.5) * height + reach, rng.uniform(0.3, 0.7) * H)
+    pen_on(rgb, rng, centre, length, width, angle, pencil=i % 4 == 3)
+    return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
+
+
 # ---------------------------------------------------------------------------
 # The cases.
 # ---------------------------------------------------------------------------
@@ -805,6 +858,7 @@ CASES = (
     Case("number_on_sheet", "number of 2-4 digits on a photographed sheet", hard=True, digits="number"),
     Case("framed", "digit in a box or a circle, or underlined", hard=True),
     Case("bound_page", "notebook or binder page: spiral or punched holes at its edge", hard=True),
+    Case("pen_beside", "pen or pencil lying on the page beside the digit", hard=True),
 )
 CASE_IDS = tuple(c.id for c in CASES)
 BY_ID = {c.id: c for c in CASES}

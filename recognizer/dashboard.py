@@ -95,6 +95,7 @@ CASE_LABELS = {
     "number_on_sheet": gettext_lazy("Number on a sheet"),
     "framed": gettext_lazy("In a box, ringed or underlined"),
     "bound_page": gettext_lazy("Notebook or binder page"),
+    "pen_beside": gettext_lazy("Pen lying beside the digit"),
 }
 
 

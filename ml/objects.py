@@ -1,0 +1,122 @@
+"""Things lying on the page that are not writing: the pen or the pencil the digit was written with,
+put down beside it before the photo was taken.
+
+Left in, a pen was the tallest mark in the picture: the digit beside it, under 0.4 of its length,
+was dropped as a speck and the pen read as a 1 ("1" answered for a 3 with a pen beside it). A pen
+is a straight bar with parallel sides, much longer than the writing is tall and thicker than any
+of its strokes; a 1 written with the same pen as its neighbours is as thick as their strokes and
+about as tall. Works on the labelled ink mask, before the pieces are grouped into digits
+(ml.segment). A pen lying across the writing is one piece with it and is left alone.
+"""
+import cv2
+import numpy as np
+
+# A pen is a straight bar: it fills at least this share of its rotated bounding box (its cone tip
+# costs a few per cent; a flag or a foot on a 1 costs far more) ...
+BAR_FILL = 0.8
+# ... at least this many times as long as it is thick, and this many times as long as the tallest
+# other piece of ink is tall or wide (a 1 drawn with a fat marker is about 5 times as long as
+# thick, and as tall as the digits beside it) ...
+BAR_LONG = 7.0
+LONGER_THAN_WRITING = 2.0
+# ... or, where it runs off the picture, only its end showing, at least this many times as long as
+# it is thick (a solid block at the border, which writing cut off by the frame is not) ...
+STUB_LONG = 1.5
+# ... and at least this many times as thick as the thickest stroke of that ink (the widest disc
+# its ink holds: a dot of the same pen, a junction of strokes), or far longer than it, as a pen
+# is beside a digit written with a fat marker.
+THICKER_THAN_WRITING = 1.5
+FAR_LONGER_THAN_WRITING = 3.5
+# The writing it lies beside is at least this share of the picture's short side: what a photo
+# of a digit is taken of, not a speck or a full stop beside a 1.
+WRITING_SIZE = 0.05
+# Pieces smaller than this (pixels) are grain, not writing to measure the bar against.
+MIN_AREA = 30
+# A pen is among the largest pieces of ink: only these many are looked at.
+CANDIDATES = 4
+
+
+def _crop(labels, c, pad=1):
+    x0, y0, x1, y1 = c["box"]
+    own = (labels[y0:y1, x0:x1] == c["label"]).view(np.uint8)
+    return cv2.copyMakeBorder(own, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+
+
+def _outline(labels, c):
+    """The piece's outer outline, in the picture's coordinates."""
+    contours, _ = cv2.findContours(_crop(labels, c), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    return max(contours, key=cv2.contourArea) + np.int32([c["box"][0] - 1, c["box"][1] - 1])
+
+
+def _bar(outline):
+    """(length, thickness) of an outline that is a straight solid bar's, else None."""
+    (_, _), (a, b), _ = cv2.minAreaRect(outline)
+    length, thick = max(a, b), min(a, b)
+    if thick < 1 or length < STUB_LONG * thick:
+        return None
+    if cv2.contourArea(cv2.convexHull(outline)) < BAR_FILL * length * thick:
+        return None
+    return length, thick
+
+
+def _thickest_stroke(labels, c):
+    """The diameter of the widest disc the piece's ink holds."""
+    inside = cv2.distanceTransform(_crop(labels, c), cv2.DIST_L2, 3)
+    return 2.0 * float(inside.max())
+
+
+def _near(c, d, reach):
+    """Whether the boxes of two pieces overlap or lie within `reach` of each other."""
+    return (d["box"][0] <= c["box"][2] + reach and c["box"][0] <= d["box"][2] + reach
+            and d["box"][1] <= c["box"][3] + reach and c["box"][1] <= d["box"][3] + reach)
+
+
+def _extent(c):
+    x0, y0, x1, y1 = c["box"]
+    return max(x1 - x0, y1 - y0)
+
+
+def lying_on_page(labels, comps):
+    """Labels of the pieces that are a pen or a pencil lying beside the writing."""
+    pieces = [c for c in comps if c["area"] >= MIN_AREA]
+    if len(pieces) < 2:
+        return set()
+    h, w = labels.shape
+
+    def at_border(c):
+        x0, y0, x1, y1 = c["box"]
+        return x0 == 0 or y0 == 0 or x1 == w or y1 == h
+
+    objects = set()
+    for c in sorted(pieces, key=lambda c: c["area"], reverse=True)[:CANDIDATES]:
+        if c["label"] in objects:
+            continue
+        outline = _outline(labels, c)
+        bar = _bar(outline)
+        if bar is None:
+            continue
+        # A glossy barrel's highlight or a grip of another colour can split a pen lengthwise or
+        # across: pieces beside it that make one straight bar with it are the same pen.
+        parts = [c]
+        for d in pieces:
+            if d is c or d["label"] in objects or not _near(c, d, bar[1]):
+                continue
+            joined = np.concatenate([outline, _outline(labels, d)])
+            joined_bar = _bar(joined)
+            if joined_bar is not None:
+                parts.append(d)
+                outline, bar = joined, joined_bar
+        writing = [d for d in pieces if d not in parts and d["label"] not in objects]
+        size = max((_extent(d) for d in writing), default=0)
+        if size < WRITING_SIZE * min(h, w):
+            continue
+        length, thick = bar
+        long_bar = length >= BAR_LONG * thick and length >= LONGER_THAN_WRITING * size
+        if not (long_bar or any(at_border(d) for d in parts)):
+            continue
+        # The writing's strokes, measured on its largest pieces (specks hold no wider disc).
+        largest = sorted(writing, key=lambda d: d["area"], reverse=True)[:CANDIDATES]
+        if (thick >= THICKER_THAN_WRITING * max(_thickest_stroke(labels, d) for d in largest)
+                or (long_bar and length >= FAR_LONGER_THAN_WRITING * size)):
+            objects.update(d["label"] for d in parts)
+    return objects

@@ -1,0 +1,113 @@
+"""A pen or a pencil put down beside the digit is not a digit: it was the tallest mark in the
+picture, the digit beside it was dropped as a speck under 0.4 of its length and the pen read as
+a 1 ("1" answered for a 3). A pen is a straight solid bar much longer than the writing is tall, or
+one running off the picture, and thicker than the writing's strokes; its halves, where a glossy
+barrel's highlight splits it, are one pen. A 1 is never taken for a pen: not beside the digits
+written with the same pen, not beside a speck, a full stop or a broken-off piece of itself, nor
+the fat 1s of the corpus beside an underline or a notebook's spiral."""
+import cv2
+import numpy as np
+import pytest
+
+from ml.objects import lying_on_page
+from ml.segment import components
+
+
+def _pieces(draw, shape=(600, 800)):
+    mask = np.zeros(shape, np.uint8)
+    draw(mask)
+    return components(mask.astype(bool))
+
+
+def _labels_at(labels, points):
+    return {int(labels[y, x]) for x, y in points}
+
+
+def _pen(mask, centre, length, thick, angle, split=False):
+    box = cv2.boxPoints((centre, (length, thick), angle)).astype(np.int32)
+    cv2.fillPoly(mask, [box], 1)
+    if split:   # the highlight along a glossy barrel
+        line = cv2.boxPoints((centre, (length * 1.1, max(2, thick // 5)), angle)).astype(np.int32)
+        cv2.fillPoly(mask, [line], 0)
+
+
+def _three(mask, x, y, size, stroke):
+    cv2.ellipse(mask, (x, y + size // 4), (size // 3, size // 4), 0, -90, 150, 1, stroke)
+    cv2.ellipse(mask, (x, y + 3 * size // 4), (size // 3, size // 4), 0, -150, 90, 1, stroke)
+
+
+def test_a_pen_beside_a_digit_is_taken_off():
+    def draw(m):
+        _three(m, 200, 200, 140, 12)
+        _pen(m, (560, 300), 420, 40, 70)
+    labels, comps = _pieces(draw)
+    assert lying_on_page(labels, comps) == _labels_at(labels, [(560, 300)])
+
+
+def test_a_pen_split_by_its_highlight_is_taken_off_whole():
+    def draw(m):
+        _three(m, 200, 200, 140, 12)
+        _pen(m, (560, 300), 420, 44, 70, split=True)
+    labels, comps = _pieces(draw)
+    pen = lying_on_page(labels, comps)
+    assert len(pen) == 2 and 0 not in pen
+    assert _labels_at(labels, [(200, 200)]) & pen == set()   # a point of the 3
+
+
+def test_the_end_of_a_pen_running_off_the_picture_is_taken_off():
+    def draw(m):
+        _three(m, 250, 200, 140, 12)
+        cv2.rectangle(m, (640, 380), (799, 430), 1, -1)   # shorter than the digit is tall
+    labels, comps = _pieces(draw)
+    assert lying_on_page(labels, comps) == _labels_at(labels, [(700, 400)])
+
+
+def test_a_one_written_with_the_same_pen_beside_its_digits_stays():
+    def draw(m):
+        cv2.line(m, (200, 150), (200, 330), 1, 14)                       # 1
+        cv2.line(m, (260, 150), (360, 150), 1, 14)                       # 7
+        cv2.line(m, (360, 150), (290, 330), 1, 14)
+    labels, comps = _pieces(draw)
+    assert lying_on_page(labels, comps) == set()
+
+
+@pytest.mark.parametrize("mark", ["full stop", "speck", "broken-off piece"])
+def test_a_one_beside_a_small_mark_stays(mark):
+    def draw(m):
+        cv2.line(m, (300, 100), (300, 420), 1, 20)
+        if mark == "full stop":
+            cv2.circle(m, (340, 410), 12, 1, -1)
+        elif mark == "speck":
+            cv2.circle(m, (500, 200), 4, 1, -1)
+        else:
+            cv2.line(m, (300, 440), (306, 470), 1, 14)
+    labels, comps = _pieces(draw)
+    assert lying_on_page(labels, comps) == set()
+
+
+@pytest.mark.parametrize("case,i", [
+    ("pen_beside", 1), ("pen_beside", 13), ("pen_beside", 14), ("pen_beside", 21), ("pen_beside", 36),
+    ("pen_beside", 50),
+])
+def test_a_digit_with_a_pen_beside_it_is_read(case, i, mnist_test_set):
+    """Corpus pictures (tuning split) of a 4, a 1, a 3, a 5, a 7 and an 8, read with the pen as
+    "42", "16", "1", "566", "1" and "2"."""
+    from ml.corpus import generate
+    from ml.recognise import recognise
+
+    data, _, truth = generate(case, i, *mnist_test_set, split="tuning")
+    assert recognise(data).number == truth
+
+
+@pytest.mark.parametrize("case,i", [
+    ("paper_on_table", 97), ("dim_noisy", 112), ("framed", 8), ("framed", 89),
+    ("bound_page", 116), ("bound_page", 92),
+])
+def test_a_fat_one_beside_other_marks_is_still_read(case, i, mnist_test_set):
+    """Corpus 1s (tuning split), about five times as long as thick, beside a speck, a piece
+    broken off, an underline or a notebook's spiral: a bar test any looser took them for pens."""
+    from ml.corpus import generate
+    from ml.recognise import recognise
+
+    data, _, truth = generate(case, i, *mnist_test_set, split="tuning")
+    assert truth == "1" and recognise(data).number == "1"
