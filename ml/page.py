@@ -27,6 +27,10 @@ TURN_AGREE = 4.0
 # chalk or white-ink digit, bright with sharp edges like a sheet, has a round outline that
 # takes seven or more.
 SHEET_CORNERS = 6
+# What lies outside a sheet is a table as dark along the sheet's edge as further out: where the
+# rest of the outside is brighter than the edge by more than this share of the edge's step, the
+# edge is a dark band (a pen) with more paper beyond it.
+DARK_BAND = 0.5
 
 
 @dataclass
@@ -142,6 +146,11 @@ def find_page(g):
     paper = float(np.median(small[sheet & (region > 0)]))
     table = float(np.median(small[ring]))
     if paper - table < 0.06:
+        return None
+    # ... a table, that is, and not a dark band with paper beyond it: a pen lying across a page
+    # that fills the frame cuts it into parts, the brightest of them no sheet of its own.
+    beyond = float(np.median(small[outside]))
+    if beyond - table > DARK_BAND * (paper - table):
         return None
     rect_w, rect_h = cv2.minAreaRect(hull)[1]
     if min(rect_w, rect_h) < 0.2 * min(sw, sh) or cv2.contourArea(c) < 0.85 * cv2.contourArea(hull):
