@@ -22,14 +22,19 @@ LONGER_THAN_WRITING = 2.0
 # ... or, where it runs off the picture, only its end showing, at least this many times as long as
 # it is thick (a solid block at the border, which writing cut off by the frame is not) ...
 STUB_LONG = 1.5
+# ... or, a marker or a fat pen, at least this many times as long as it is thick where it is also
+# FAR_LONGER_THAN_WRITING and this many times as thick as the writing's widest stroke ...
+FAT_BAR_LONG = 5.0
+FAT_BAR_THICK = 2.5
 # ... and at least this many times as thick as the thickest stroke of that ink (the widest disc
 # its ink holds: a dot of the same pen, a junction of strokes), or far longer than it, as a pen
 # is beside a digit written with a fat marker.
 THICKER_THAN_WRITING = 1.5
 FAR_LONGER_THAN_WRITING = 3.5
 # The writing it lies beside is at least this share of the picture's short side: what a photo
-# of a digit is taken of, not a speck or a full stop beside a 1.
-WRITING_SIZE = 0.05
+# of a digit is taken of, not a speck or a full stop beside a 1 (tuning split: at 0.05, with the
+# fat bars above, a corpus 1 on a notebook page was taken for a pen beside the spiral's holes).
+WRITING_SIZE = 0.08
 # Pieces smaller than this (pixels) are grain, not writing to measure the bar against.
 MIN_AREA = 30
 # A pen is among the largest pieces of ink: only these many are looked at.
@@ -111,12 +116,14 @@ def lying_on_page(labels, comps):
         if size < WRITING_SIZE * min(h, w):
             continue
         length, thick = bar
-        long_bar = length >= BAR_LONG * thick and length >= LONGER_THAN_WRITING * size
-        if not (long_bar or any(at_border(d) for d in parts)):
-            continue
         # The writing's strokes, measured on its largest pieces (specks hold no wider disc).
         largest = sorted(writing, key=lambda d: d["area"], reverse=True)[:CANDIDATES]
-        if (thick >= THICKER_THAN_WRITING * max(_thickest_stroke(labels, d) for d in largest)
-                or (long_bar and length >= FAR_LONGER_THAN_WRITING * size)):
+        stroke = max(_thickest_stroke(labels, d) for d in largest)
+        long_bar = length >= BAR_LONG * thick and length >= LONGER_THAN_WRITING * size
+        fat_bar = (length >= FAT_BAR_LONG * thick and length >= FAR_LONGER_THAN_WRITING * size
+                   and thick >= FAT_BAR_THICK * stroke)
+        if not (long_bar or fat_bar or any(at_border(d) for d in parts)):
+            continue
+        if thick >= THICKER_THAN_WRITING * stroke or (long_bar and length >= FAR_LONGER_THAN_WRITING * size):
             objects.update(d["label"] for d in parts)
     return objects

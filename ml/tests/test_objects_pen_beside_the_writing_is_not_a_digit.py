@@ -54,6 +54,14 @@ def test_a_pen_split_by_its_highlight_is_taken_off_whole():
     assert _labels_at(labels, [(200, 200)]) & pen == set()   # a point of the 3
 
 
+def test_a_fat_pen_far_thicker_and_longer_than_the_writing_is_taken_off():
+    def draw(m):
+        _three(m, 200, 200, 100, 12)
+        _pen(m, (560, 300), 420, 70, 80)     # six times as long as thick
+    labels, comps = _pieces(draw)
+    assert lying_on_page(labels, comps) == _labels_at(labels, [(560, 300)])
+
+
 def test_the_end_of_a_pen_running_off_the_picture_is_taken_off():
     def draw(m):
         _three(m, 250, 200, 140, 12)
@@ -87,11 +95,12 @@ def test_a_one_beside_a_small_mark_stays(mark):
 
 @pytest.mark.parametrize("case,i", [
     ("pen_beside", 1), ("pen_beside", 13), ("pen_beside", 14), ("pen_beside", 21), ("pen_beside", 36),
-    ("pen_beside", 50),
+    ("pen_beside", 50), ("pen_beside", 144), ("pen_beside", 282),
 ])
 def test_a_digit_with_a_pen_beside_it_is_read(case, i, mnist_test_set):
-    """Corpus pictures (tuning split) of a 4, a 1, a 3, a 5, a 7 and an 8, read with the pen as
-    "42", "16", "1", "566", "1" and "2"."""
+    """Corpus pictures (tuning split) of a 4, a 1, a 3, a 5, a 7, an 8, a 9 and a 3, read with the
+    pen as "42", "16", "1", "566", "1", "2", "1" and "1" (the last two beside a fat pen, about six
+    times as long as thick)."""
     from ml.corpus import generate
     from ml.recognise import recognise
 
