@@ -9,6 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
+from ml.crossed_out import crossed_out
 from ml.decode import MAX_PIXELS, decode
 from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
@@ -503,6 +504,9 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     pens = lying_on_page(labels, comps)
     if pens:
         comps = [c for c in comps if c["label"] not in pens]
+    scribbles = crossed_out(labels, comps)
+    if scribbles:
+        comps = [c for c in comps if c["label"] not in scribbles]
     groups, marks = group(comps, mask.shape)
     empty.marks = marks
     if marks > MAX_MARKS:
