@@ -19,8 +19,9 @@ BAR_FILL = 0.8
 # thick, and as tall as the digits beside it) ...
 BAR_LONG = 7.0
 LONGER_THAN_WRITING = 2.0
-# ... or, where it runs off the picture, only its end showing, at least this many times as long as
-# it is thick (a solid block at the border, which writing cut off by the frame is not) ...
+# ... or, where it runs off the picture or off the sheet read, only its end showing, at least this
+# many times as long as it is thick (a solid block at the border, which writing cut off by the
+# frame is not) ...
 STUB_LONG = 1.5
 # ... or, a marker or a fat pen, at least this many times as long as it is thick where it is also
 # FAR_LONGER_THAN_WRITING and this many times as thick as the writing's widest stroke ...
@@ -39,6 +40,14 @@ WRITING_SIZE = 0.08
 MIN_AREA = 30
 # A pen is among the largest pieces of ink: only these many are looked at.
 CANDIDATES = 4
+# An end cut off by the edge of what is read, slanting, fills less of its box: it is a bar's when
+# its widest disc is at least this share of its box's width (as thick all along as a bar).
+STUB_EVEN = 0.85
+# Ends lying side by side are one pen's, split by its highlight, within this many degrees of
+# parallel and together at most this many times as thick as the two of them (a binder's holes in
+# a row along the border are further apart).
+PARALLEL_DEGREES = 5.0
+SIDE_GAP = 1.25
 
 
 def _crop(labels, c, pad=1):
@@ -64,6 +73,36 @@ def _bar(outline):
     return length, thick
 
 
+def _stub(labels, c, outline):
+    """(length, thickness) of a piece cut off by the edge of what is read that is a bar's end: as
+    thick all along as its rotated box is (the widest disc it holds fills the box's width), where
+    the slant of the cut costs its box's fill; else None."""
+    (_, _), (a, b), _ = cv2.minAreaRect(outline)
+    length, thick = max(a, b), min(a, b)
+    if thick < 1 or length < STUB_LONG * thick or _thickest_stroke(labels, c) < STUB_EVEN * thick:
+        return None
+    return length, thick
+
+
+def _side_by_side(one, other):
+    """(length, thickness) of two bars lying side by side, parallel and close, as one (a pen's
+    halves either side of its highlight, not a binder's holes in a row); else None."""
+    angles, thick, longest = [], 0.0, 0.0
+    for outline in (one, other):
+        (_, _), (a, b), angle = cv2.minAreaRect(outline)
+        angles.append(angle if a >= b else angle + 90)
+        thick += min(a, b)
+        longest = max(longest, a, b)
+    turn = abs((angles[0] - angles[1] + 90) % 180 - 90)
+    (_, _), (a, b), _ = cv2.minAreaRect(np.concatenate([one, other]))
+    length, across = max(a, b), min(a, b)
+    # Side by side, not end to end nor in a row across: as long as the longer, and still a bar.
+    if (turn > PARALLEL_DEGREES or across > SIDE_GAP * thick or length > 1.1 * longest
+            or length < STUB_LONG * across):
+        return None
+    return length, across
+
+
 def _thickest_stroke(labels, c):
     """The diameter of the widest disc the piece's ink holds."""
     inside = cv2.distanceTransform(_crop(labels, c), cv2.DIST_L2, 3)
@@ -81,33 +120,40 @@ def _extent(c):
     return max(x1 - x0, y1 - y0)
 
 
-def lying_on_page(labels, comps):
-    """Labels of the pieces that are a pen or a pencil lying beside the writing."""
+def lying_on_page(labels, comps, edge=None):
+    """Labels of the pieces that are a pen or a pencil lying beside the writing. `edge` (bool, the
+    labels' shape) marks where what is read ends short of the picture's border, as on a sheet
+    found in a photo: a pen running off the sheet is cut there."""
     pieces = [c for c in comps if c["area"] >= MIN_AREA]
     if len(pieces) < 2:
         return set()
     h, w = labels.shape
+    cut_off = set() if edge is None else set(np.unique(labels[edge]).tolist())
 
     def at_border(c):
         x0, y0, x1, y1 = c["box"]
-        return x0 == 0 or y0 == 0 or x1 == w or y1 == h
+        return x0 == 0 or y0 == 0 or x1 == w or y1 == h or c["label"] in cut_off
 
     objects = set()
     for c in sorted(pieces, key=lambda c: c["area"], reverse=True)[:CANDIDATES]:
         if c["label"] in objects:
             continue
         outline = _outline(labels, c)
-        bar = _bar(outline)
+        bar = _bar(outline) or (_stub(labels, c, outline) if at_border(c) else None)
         if bar is None:
             continue
         # A glossy barrel's highlight or a grip of another colour can split a pen lengthwise or
-        # across: pieces beside it that make one straight bar with it are the same pen.
+        # across: pieces beside it that make one straight bar with it are the same pen; so are
+        # stubs lying side by side along the same edge.
         parts = [c]
         for d in pieces:
             if d is c or d["label"] in objects or not _near(c, d, bar[1]):
                 continue
-            joined = np.concatenate([outline, _outline(labels, d)])
+            other = _outline(labels, d)
+            joined = np.concatenate([outline, other])
             joined_bar = _bar(joined)
+            if joined_bar is None and at_border(c) and at_border(d) and _stub(labels, d, other):
+                joined_bar = _side_by_side(outline, other)
             if joined_bar is not None:
                 parts.append(d)
                 outline, bar = joined, joined_bar

@@ -424,6 +424,21 @@ def normalise_digit(soft: np.ndarray, fix_stroke: bool = True) -> np.ndarray:
     return np.clip(out, 0, 1)
 
 
+def _read_edge(page, shape):
+    """Where what is read ends, short of the picture's border: on a page, the band along its edge
+    and along the picture's border, where the ink was cleared (preprocess); else None."""
+    if page is None:
+        return None
+    h, w = shape
+    r = max(2, round(SHEET_MARGIN * max(h, w))) + 1
+    edge = np.zeros((h, w), np.uint8)
+    edge[:r], edge[-r:], edge[:, :r], edge[:, -r:] = 1, 1, 1, 1
+    if not page.warped:
+        # The ink map was cut off SHEET_MARGIN in from the sheet's edge (_ink_map).
+        edge |= cv2.dilate((~page.inside).view(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8))
+    return edge.view(bool)
+
+
 def _box_mapper(page, sx, sy):
     """Maps a box in the pixels read to a box in the full-size picture."""
     if page is None or page.to_picture is None:
@@ -501,7 +516,7 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
         comps = [c for c in comps if c["label"] not in soft]
     # A pen put down beside the writing, after what is plainly not ink: a shadow's edge is no
     # writing to measure a pen against.
-    pens = lying_on_page(labels, comps)
+    pens = lying_on_page(labels, comps, _read_edge(page, mask.shape))
     if pens:
         comps = [c for c in comps if c["label"] not in pens]
     scribbles = crossed_out(labels, comps)
