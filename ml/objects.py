@@ -38,6 +38,8 @@ FAR_LONGER_THAN_WRITING = 3.5
 WRITING_SIZE = 0.08
 # Pieces smaller than this (pixels) are grain, not writing to measure the bar against.
 MIN_AREA = 30
+# Strokes are measured at this percentile of the discs along their middle lines.
+STROKE_PERCENTILE = 90
 # A pen is among the largest pieces of ink: only these many are looked at.
 CANDIDATES = 4
 # An end cut off by the edge of what is read, slanting, fills less of its box: it is a bar's when
@@ -104,9 +106,12 @@ def _side_by_side(one, other):
 
 
 def _thickest_stroke(labels, c):
-    """The diameter of the widest disc the piece's ink holds."""
+    """How thick the piece's strokes are at their thickest, junctions aside: the diameter of the
+    discs along its middle lines (where the distance to its outline peaks), at STROKE_PERCENTILE.
+    A dot's is its own width; where an 8's strokes cross, the wider disc there is left out."""
     inside = cv2.distanceTransform(_crop(labels, c), cv2.DIST_L2, 3)
-    return 2.0 * float(inside.max())
+    ridge = (inside > 0) & (inside >= cv2.dilate(inside, np.ones((3, 3), np.uint8)) - 0.5)
+    return 2.0 * float(np.percentile(inside[ridge], STROKE_PERCENTILE))
 
 
 def _near(c, d, reach):
