@@ -24,12 +24,12 @@ LONGER_THAN_WRITING = 2.0
 # frame is not) ...
 STUB_LONG = 1.5
 # ... or, a marker or a fat pen, at least this many times as long as it is thick where it is also
-# FAR_LONGER_THAN_WRITING and this many times as thick as the writing's widest stroke ...
+# FAR_LONGER_THAN_WRITING and this many times as thick as the writing's thickest stroke ...
 FAT_BAR_LONG = 5.0
 FAT_BAR_THICK = 2.5
-# ... and at least this many times as thick as the thickest stroke of that ink (the widest disc
-# its ink holds: a dot of the same pen, a junction of strokes), or far longer than it, as a pen
-# is beside a digit written with a fat marker.
+# ... and at least this many times as thick as the thickest stroke of that ink (_thickest_stroke:
+# a dot of the same pen is as thick as its width), or far longer than it, as a pen is beside a
+# digit written with a fat marker.
 THICKER_THAN_WRITING = 1.5
 FAR_LONGER_THAN_WRITING = 3.5
 # The writing it lies beside is at least this share of the picture's short side: what a photo
@@ -43,7 +43,8 @@ STROKE_PERCENTILE = 90
 # A pen is among the largest pieces of ink: only these many are looked at.
 CANDIDATES = 4
 # An end cut off by the edge of what is read, slanting, fills less of its box: it is a bar's when
-# its widest disc is at least this share of its box's width (as thick all along as a bar).
+# its stroke (_thickest_stroke) is at least this share of its box's width (as thick all along as
+# a bar).
 STUB_EVEN = 0.85
 # Ends lying side by side are one pen's, split by its highlight, within this many degrees of
 # parallel and together at most this many times as thick as the two of them (a binder's holes in
@@ -77,8 +78,8 @@ def _bar(outline):
 
 def _stub(labels, c, outline):
     """(length, thickness) of a piece cut off by the edge of what is read that is a bar's end: as
-    thick all along as its rotated box is (the widest disc it holds fills the box's width), where
-    the slant of the cut costs its box's fill; else None."""
+    thick all along as its rotated box is wide, where the slant of the cut costs its box's fill;
+    else None."""
     (_, _), (a, b), _ = cv2.minAreaRect(outline)
     length, thick = max(a, b), min(a, b)
     if thick < 1 or length < STUB_LONG * thick or _thickest_stroke(labels, c) < STUB_EVEN * thick:
@@ -167,7 +168,7 @@ def lying_on_page(labels, comps, edge=None):
         if size < WRITING_SIZE * min(h, w):
             continue
         length, thick = bar
-        # The writing's strokes, measured on its largest pieces (specks hold no wider disc).
+        # The writing's strokes, measured on its largest pieces (specks hold no thicker stroke).
         largest = sorted(writing, key=lambda d: d["area"], reverse=True)[:CANDIDATES]
         stroke = max(_thickest_stroke(labels, d) for d in largest)
         long_bar = length >= BAR_LONG * thick and length >= LONGER_THAN_WRITING * size
