@@ -9,6 +9,8 @@ labelled ink mask, before the pieces are grouped into digits (ml.segment).
 import cv2
 import numpy as np
 
+from ml.segment import piece_mask
+
 # A loop counts when its hole is at least this share of the piece's box (a 0's or an 8's hole is
 # a tenth of it or more; a scribble's loops are smaller, and grain in a fat stroke smaller still).
 LOOP_AREA = 0.004
@@ -29,7 +31,7 @@ def _loops(labels, c):
     """The number of the piece's holes of at least LOOP_AREA of its box, once lines much thinner
     than its strokes are opened away (a grid line left in a 0's hole parts it into cells)."""
     x0, y0, x1, y1 = c["box"]
-    own = (labels[y0:y1, x0:x1] == c["label"]).view(np.uint8)
+    own = piece_mask(labels, c)
     inner = cv2.erode(own, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0)
     stroke = 2.0 * c["area"] / max(1, c["area"] - int(np.count_nonzero(inner)))
     k = max(3, int(THIN_LINE * stroke) | 1)

@@ -10,6 +10,8 @@ cleared from the mask (clear_touching_frames); a line under a digit that touches
 import cv2
 import numpy as np
 
+from ml.segment import piece_mask
+
 # A frame holds a piece at least this share of its own height: a digit written in it, not a speck
 # in a 0's hole or a broken-off bit of a loop.
 HELD_HEIGHT = 0.3
@@ -65,7 +67,7 @@ def _surrounds(labels, frame, inner):
     closed). Looked for within the frame's box, where all its ink lies."""
     fx0, fy0, fx1, fy1 = frame["box"]
     x0, y0, x1, y1 = (v - o for v, o in zip(inner["box"], (fx0, fy0, fx0, fy0)))
-    own = labels[fy0:fy1, fx0:fx1] == frame["label"]
+    own = piece_mask(labels, frame)
     return bool(own[y0:y1, :x0].any() and own[y0:y1, x1:].any() and own[:y0, x0:x1].any() and own[y1:, x0:x1].any())
 
 
@@ -182,8 +184,7 @@ def clear_touching_frames(mask, labels, comps):
         x0, y0, x1, y1 = c["box"]
         if not _outline_only(c) or min(x1 - x0, y1 - y0) < MIN_FRAME:
             continue
-        piece = (labels[y0:y1, x0:x1] == c["label"]).view(np.uint8)
-        ring = _touching_frame(piece)
+        ring = _touching_frame(piece_mask(labels, c))
         if ring is not None:
             mask[y0:y1, x0:x1] &= ~ring
             cleared = True

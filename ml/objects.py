@@ -11,6 +11,8 @@ about as tall. Works on the labelled ink mask, before the pieces are grouped int
 import cv2
 import numpy as np
 
+from ml.segment import piece_mask
+
 # A pen is a straight bar: it fills at least this share of its rotated bounding box (its cone tip
 # costs a few per cent; a flag or a foot on a 1 costs far more) ...
 BAR_FILL = 0.8
@@ -54,9 +56,7 @@ SIDE_GAP = 1.25
 
 
 def _crop(labels, c, pad=1):
-    x0, y0, x1, y1 = c["box"]
-    own = (labels[y0:y1, x0:x1] == c["label"]).view(np.uint8)
-    return cv2.copyMakeBorder(own, pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
+    return cv2.copyMakeBorder(piece_mask(labels, c), pad, pad, pad, pad, cv2.BORDER_CONSTANT, value=0)
 
 
 def _outline(labels, c):
@@ -127,24 +127,43 @@ def _extent(c):
 
 
 def lying_on_page(labels, comps, edge=None):
-    """Labels of the pieces that are a pen or a pencil lying beside the writing. `edge` (bool, the
-    labels' shape) marks where what is read ends short of the picture's border, as on a sheet
-    found in a photo: a pen running off the sheet is cut there."""
+    """Labels of the pieces that are a pen or a pencil lying beside the writing. `edge`, when
+    given, is a function returning where what is read ends short of the picture's border (bool,
+    the labels' shape), as on a sheet found in a photo, where a pen running off the sheet is cut;
+    it is called only if a piece that could be a pen's end needs it."""
     pieces = [c for c in comps if c["area"] >= MIN_AREA]
     if len(pieces) < 2:
         return set()
     h, w = labels.shape
-    cut_off = set() if edge is None else set(np.unique(labels[edge]).tolist())
+    cut_off = None
+    outlines, strokes = {}, {}
 
     def at_border(c):
+        nonlocal cut_off
         x0, y0, x1, y1 = c["box"]
-        return x0 == 0 or y0 == 0 or x1 == w or y1 == h or c["label"] in cut_off
+        if x0 == 0 or y0 == 0 or x1 == w or y1 == h:
+            return True
+        if edge is None:
+            return False
+        if cut_off is None:
+            cut_off = set(np.unique(labels[edge()]).tolist())
+        return c["label"] in cut_off
+
+    def outline_of(c):
+        if c["label"] not in outlines:
+            outlines[c["label"]] = _outline(labels, c)
+        return outlines[c["label"]]
+
+    def stroke_of(c):
+        if c["label"] not in strokes:
+            strokes[c["label"]] = _thickest_stroke(labels, c)
+        return strokes[c["label"]]
 
     objects = set()
     for c in sorted(pieces, key=lambda c: c["area"], reverse=True)[:CANDIDATES]:
         if c["label"] in objects:
             continue
-        outline = _outline(labels, c)
+        outline = outline_of(c)
         bar = _bar(outline) or (_stub(labels, c, outline) if at_border(c) else None)
         if bar is None:
             continue
@@ -155,7 +174,7 @@ def lying_on_page(labels, comps, edge=None):
         for d in pieces:
             if d is c or d["label"] in objects or not _near(c, d, bar[1]):
                 continue
-            other = _outline(labels, d)
+            other = outline_of(d)
             joined = np.concatenate([outline, other])
             joined_bar = _bar(joined)
             if joined_bar is None and at_border(c) and at_border(d) and _stub(labels, d, other):
@@ -170,7 +189,7 @@ def lying_on_page(labels, comps, edge=None):
         length, thick = bar
         # The writing's strokes, measured on its largest pieces (specks hold no thicker stroke).
         largest = sorted(writing, key=lambda d: d["area"], reverse=True)[:CANDIDATES]
-        stroke = max(_thickest_stroke(labels, d) for d in largest)
+        stroke = max(stroke_of(d) for d in largest)
         long_bar = length >= BAR_LONG * thick and length >= LONGER_THAN_WRITING * size
         fat_bar = (length >= FAT_BAR_LONG * thick and length >= FAR_LONGER_THAN_WRITING * size
                    and thick >= FAT_BAR_THICK * stroke)

@@ -424,11 +424,14 @@ def normalise_digit(soft: np.ndarray, fix_stroke: bool = True) -> np.ndarray:
     return np.clip(out, 0, 1)
 
 
+def _without(comps, labels):
+    """The pieces but those labelled `labels`."""
+    return [c for c in comps if c["label"] not in labels] if labels else comps
+
+
 def _read_edge(page, shape):
-    """Where what is read ends, short of the picture's border: on a page, the band along its edge
-    and along the picture's border, where the ink was cleared (preprocess); else None."""
-    if page is None:
-        return None
+    """Where what is read on a page ends, short of the picture's border: the band along its edge
+    and along the picture's border, where the ink was cleared (preprocess)."""
     h, w = shape
     r = max(2, round(SHEET_MARGIN * max(h, w))) + 1
     edge = np.zeros((h, w), np.uint8)
@@ -508,20 +511,15 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     framing = around_writing(labels, comps)
     if framing:
         mask &= ~np.isin(labels, list(framing))
-        comps = [c for c in comps if c["label"] not in framing]
+        comps = _without(comps, framing)
     if clear_touching_frames(mask, labels, comps) or framing:
         labels, comps = components(mask)
-    soft = _soft_components(labels, comps, g, ink, scale)
-    if soft:
-        comps = [c for c in comps if c["label"] not in soft]
+    comps = _without(comps, _soft_components(labels, comps, g, ink, scale))
     # A pen put down beside the writing, after what is plainly not ink: a shadow's edge is no
     # writing to measure a pen against.
-    pens = lying_on_page(labels, comps, _read_edge(page, mask.shape))
-    if pens:
-        comps = [c for c in comps if c["label"] not in pens]
-    scribbles = crossed_out(labels, comps)
-    if scribbles:
-        comps = [c for c in comps if c["label"] not in scribbles]
+    edge = None if page is None else (lambda: _read_edge(page, mask.shape))
+    comps = _without(comps, lying_on_page(labels, comps, edge))
+    comps = _without(comps, crossed_out(labels, comps))
     groups, marks = group(comps, mask.shape)
     empty.marks = marks
     if marks > MAX_MARKS:

@@ -1,7 +1,7 @@
 """Drawing MNIST test digits into the pictures people really send: scans, phone photos of a sheet
 on a table (shadowed, keystoned, turned), ruled and squared paper, pencil, sticky notes, drawing
 canvases, odd file formats, numbers, digits in a box or a circle or underlined, notebook and
-binder pages.
+binder pages, a pen lying beside the digit.
 
 Every generator takes a numpy Generator and returns (bytes, file extension); `generate()` picks
 the digits and the answer. Only the seed decides the picture, so a split is a seed.

@@ -104,6 +104,13 @@ def components(mask):
     return labels, comps
 
 
+def piece_mask(labels, c):
+    """A piece's own ink within its box (uint8, 1 on its pixels): what the steps that judge one
+    piece by its shape (frames, pens, scribbles) look at."""
+    x0, y0, x1, y1 = c["box"]
+    return (labels[y0:y1, x0:x1] == c["label"]).view(np.uint8)
+
+
 def _border_strips(comps, shape):
     """Labels of the pieces of a sliver of table or page edge along the picture's border: thin
     pieces against one side that together run along more than a tenth of it. A faint photo's

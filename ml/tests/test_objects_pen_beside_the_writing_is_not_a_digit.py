@@ -81,7 +81,7 @@ def test_the_end_of_a_pen_running_off_the_sheet_is_taken_off():
     sheet_edge[:, 700:] = True          # the sheet ends here; the table beyond is not read
     pen = _labels_at(labels, [(600, 110)])
     assert lying_on_page(labels, comps) == set()
-    assert lying_on_page(labels, comps, sheet_edge) == pen
+    assert lying_on_page(labels, comps, lambda: sheet_edge) == pen
 
 
 def test_a_one_written_with_the_same_pen_beside_its_digits_stays():
