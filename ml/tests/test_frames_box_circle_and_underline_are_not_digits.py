@@ -12,16 +12,8 @@ import pytest
 from PIL import Image, ImageDraw
 
 from ml.corpus import generate
-from ml.frames import around_writing, clear_touching_frames
-from ml.segment import components
-
-
-def _pieces(draw, shape=(300, 400)):
-    mask = np.zeros(shape, np.uint8)
-    draw(mask)
-    mask = mask.astype(bool)
-    labels, comps = components(mask)
-    return mask, labels, comps
+from ml.frames import around_writing
+from ml.tests.drawn import left_alone, pieces, taken_off
 
 
 def _labels_at(labels, points):
@@ -32,7 +24,7 @@ def test_a_box_round_a_digit_is_a_frame():
     def draw(mask):
         cv2.rectangle(mask, (100, 40), (300, 260), 1, 3)
         cv2.line(mask, (200, 80), (200, 220), 1, 12)      # a 1 inside, apart from the box
-    _, labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw)
     assert around_writing(labels, comps) == _labels_at(labels, [(100, 150)])
 
 
@@ -40,7 +32,7 @@ def test_a_circle_with_a_gap_round_a_digit_is_a_frame():
     def draw(mask):
         cv2.ellipse(mask, (200, 150), (110, 120), 0, 40, 370, 1, 8)   # not closed on the right
         cv2.ellipse(mask, (200, 150), (40, 60), 0, 0, 360, 1, 10)     # a 0 inside
-    _, labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw)
     assert around_writing(labels, comps) == _labels_at(labels, [(90, 150)])
 
 
@@ -49,7 +41,7 @@ def test_a_line_under_a_number_is_no_digit():
         cv2.line(mask, (100, 60), (100, 200), 1, 12)                  # 1
         cv2.ellipse(mask, (200, 130), (40, 70), 0, 0, 360, 1, 12)     # 0
         cv2.line(mask, (80, 235), (260, 240), 1, 8)                   # the line under both
-    _, labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw)
     assert around_writing(labels, comps) == _labels_at(labels, [(170, 237)])
 
 
@@ -59,9 +51,7 @@ def test_a_circle_the_digit_touches_is_taken_off_it():
         cv2.line(mask, (150, 60), (250, 60), 1, 12)     # a 7 whose bar reaches the circle
         cv2.line(mask, (250, 60), (200, 230), 1, 12)
         cv2.line(mask, (104, 60), (150, 60), 1, 12)
-    mask, labels, comps = _pieces(draw)
-    assert len(comps) == 1
-    assert clear_touching_frames(mask, labels, comps)
+    mask = taken_off(draw)
     assert not mask[150, 100] and not mask[150, 300]        # the circle's sides are gone
     assert mask[60, 200] and mask[150, 228]                 # the 7's bar and stem are kept
 
@@ -76,10 +66,7 @@ def test_a_circle_the_digit_touches_is_taken_off_it():
                                                cv2.line(m, (200, 60), (200, 240), 1, 12))),
 ])
 def test_a_digits_own_strokes_are_neither_frame_nor_line(name, draw):
-    mask, labels, comps = _pieces(draw)
-    before = mask.copy()
-    assert not clear_touching_frames(mask, labels, comps), name
-    assert (mask == before).all()
+    labels, comps = left_alone(draw, name)
     assert around_writing(labels, comps) == set(), name
 
 

@@ -2,24 +2,12 @@
 The line under writing apart from it was already left out; touching, it was one piece with the
 digit. A digit's own flat strokes stay: a 2's base (its stroke comes down into one end), a
 serif's foot under a 1 (short), a 4's bar (the stem goes on below it)."""
-import io
-
 import cv2
 import numpy as np
 import pytest
-from PIL import Image
 
 from ml.corpus import generate
-from ml.frames import clear_touching_frames
-from ml.segment import components
-
-
-def _pieces(draw, shape=(300, 400)):
-    mask = np.zeros(shape, np.uint8)
-    draw(mask)
-    mask = mask.astype(bool)
-    labels, comps = components(mask)
-    return mask, labels, comps
+from ml.tests.drawn import left_alone, photo_with_mark, taken_off
 
 
 def test_a_line_under_a_7_touching_its_foot_is_taken_off():
@@ -27,9 +15,7 @@ def test_a_line_under_a_7_touching_its_foot_is_taken_off():
         cv2.line(mask, (150, 50), (250, 50), 1, 12)     # the 7's bar
         cv2.line(mask, (250, 50), (190, 230), 1, 12)    # its stem, down to the line
         cv2.line(mask, (110, 236), (290, 230), 1, 6)    # the line, sloping a little
-    mask, labels, comps = _pieces(draw)
-    assert len(comps) == 1
-    assert clear_touching_frames(mask, labels, comps)
+    mask = taken_off(draw)
     assert not mask[235, 120] and not mask[231, 280]   # the line's ends are gone
     assert mask[50, 200] and mask[140, 220]            # the 7's bar and stem are kept
 
@@ -45,29 +31,15 @@ def test_a_line_under_a_7_touching_its_foot_is_taken_off():
                              cv2.line(m, (230, 60), (230, 260), 1, 10))),
 ])
 def test_a_digits_own_flat_stroke_is_no_line(name, draw):
-    mask, labels, comps = _pieces(draw)
-    before = mask.copy()
-    assert not clear_touching_frames(mask, labels, comps), name
-    assert (mask == before).all()
+    left_alone(draw, name)
 
 
-def _underlined(digit_pixels, rng):
-    """An MNIST digit photographed on paper, a pen's line drawn under it, touching it."""
-    d = np.asarray(Image.fromarray(digit_pixels).resize((220, 220), Image.BILINEAR), np.float32) / 255
-    page = np.empty((600, 800, 3), np.float32)
-    page[:] = (236, 233, 228)
-    page[150:370, 200:420] -= 200 * d[..., None] * (page[150:370, 200:420] / 255)
-    rows, cols = np.where(d.max(1) > 0.3)[0], np.where(d.max(0) > 0.3)[0]
-    bottom, left, right = 150 + rows[-1], 200 + cols[0], 200 + cols[-1]
-    line = np.zeros((600, 800), np.float32)
+def _line_under(canvas, box, rng):
+    """A pen's line under the digit, touching its foot, a little past it on each side, sloping."""
+    left, _, right, bottom = box
     y = int(bottom - rng.uniform(0, 4))
-    cv2.line(line, (int(left - rng.uniform(10, 40)), y + int(rng.uniform(-4, 4))),
+    cv2.line(canvas, (int(left - rng.uniform(10, 40)), y + int(rng.uniform(-4, 4))),
              (int(right + rng.uniform(10, 40)), y + int(rng.uniform(-4, 4))), 1, int(rng.uniform(4, 8)), cv2.LINE_AA)
-    line = cv2.GaussianBlur(line, (0, 0), 0.8)[..., None]
-    photo = page * (1 - line) + line * np.array((40, 40, 60), np.float32) + rng.normal(0, 3, page.shape)
-    out = io.BytesIO()
-    Image.fromarray(np.clip(photo, 0, 255).astype(np.uint8)).save(out, "JPEG", quality=85)
-    return out.getvalue()
 
 
 # MNIST test digits that were read with their line: "2", "1", "2", "32", "12", "3", "32", "10".
@@ -76,7 +48,7 @@ def test_underlined_digits_are_read(i, seed, mnist_test_set):
     from ml.recognise import recognise
 
     x, y = mnist_test_set
-    assert recognise(_underlined(x[i], np.random.default_rng(seed))).number == str(int(y[i]))
+    assert recognise(photo_with_mark(x[i], _line_under, np.random.default_rng(seed))).number == str(int(y[i]))
 
 
 # Rendered corpus pictures (tuning split) whose flat strokes looser versions of the test took for
