@@ -16,6 +16,7 @@ from ml.lines import erase_lines, find_lines
 from ml.objects import lying_on_page
 from ml.page import find_page
 from ml.segment import BEND_COST, MAX_MARKS, Lattice, bend, components, cut_points, group
+from ml.ticks import ticks
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:
@@ -520,6 +521,7 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     edge = None if page is None else (lambda: _read_edge(page, mask.shape))
     comps = _without(comps, lying_on_page(labels, comps, edge))
     comps = _without(comps, crossed_out(labels, comps))
+    comps = _without(comps, ticks(labels, comps))
     groups, marks = group(comps, mask.shape)
     empty.marks = marks
     if marks > MAX_MARKS:
