@@ -54,6 +54,7 @@ def _arm(cols, top, bottom, runs, towards_point):
 
 
 def _is_tick(own):
+    """Whether a piece's own ink (uint8, its box) is drawn as a tick."""
     h, w = own.shape
     inked = own.any(0)
     top = np.argmax(own, axis=0)
