@@ -9,7 +9,7 @@ labelled ink mask, before the pieces are grouped into digits (ml.segment).
 import cv2
 import numpy as np
 
-from ml.segment import piece_mask
+from ml.segment import SQUARE, piece_mask, stroke_width
 
 # A loop counts when its hole is at least this share of the piece's box (a 0's or an 8's hole is
 # a tenth of it or more; a scribble's loops are smaller, and grain in a fat stroke smaller still).
@@ -32,9 +32,7 @@ def _loops(labels, c):
     than its strokes are opened away (a grid line left in a 0's hole parts it into cells)."""
     x0, y0, x1, y1 = c["box"]
     own = piece_mask(labels, c)
-    inner = cv2.erode(own, np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    stroke = 2.0 * c["area"] / max(1, c["area"] - int(np.count_nonzero(inner)))
-    k = max(3, int(THIN_LINE * stroke) | 1)
+    k = max(3, int(THIN_LINE * stroke_width(own, SQUARE)) | 1)
     own = cv2.morphologyEx(own, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)))
     contours, hierarchy = cv2.findContours(own, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     if hierarchy is None:

@@ -12,7 +12,7 @@ long flat run of ink, spanning the writing, the writing meeting it away from its
 import cv2
 import numpy as np
 
-from ml.segment import piece_mask
+from ml.segment import SQUARE, piece_mask, stroke_width
 
 # A frame holds a piece at least this share of its own height: a digit written in it, not a speck
 # in a 0's hole or a broken-off bit of a loop.
@@ -162,7 +162,7 @@ def _touching_frame(piece):
     # Distance from the outline, inwards (a distance transform: an erosion by a disc as wide as
     # a band costs several times more); shared by both tries below.
     depth = cv2.distanceTransform(filled, cv2.DIST_L2, 3)
-    stroke = _stroke(pad)
+    stroke = stroke_width(pad, SQUARE)
     ring = _ring(pad, filled, depth, open_ring, stroke)
     if ring is None:
         # A pen's thin ring round a marker's digit, or drawn tight round it so that the digit
@@ -199,7 +199,7 @@ def _ring(pad, filled, depth, open_ring, stroke, apart=False):
     # The writing's own stroke, and how much of it lies further than RING_APART of them from
     # the ring: a digit's middle does; the rest of a 0's stroke cut off by the band does not.
     held = int(inside.sum())
-    own = _stroke(inside)
+    own = stroke_width(inside, SQUARE)
     far = int((inside & (cv2.distanceTransform(1 - ring, cv2.DIST_L2, 3) > RING_APART * own)).sum())
     if far < RING_FAR * held or contact > THIN_CONTACT * held / own:
         return None
@@ -211,13 +211,7 @@ def _outline_stroke(pad, depth):
     piece's size from it: mostly the frame's own (the writing within reaches it only where it
     touches)."""
     near = (depth <= OUTLINE_DEPTH * min(pad.shape)).view(np.uint8)
-    return _stroke(pad & near)
-
-
-def _stroke(mask):
-    """Mean width of a mask's strokes (uint8): twice its area over its edge pixels."""
-    ink = int(mask.sum())
-    return 2.0 * ink / max(ink - int(cv2.erode(mask, np.ones((3, 3), np.uint8)).sum()), 1)
+    return stroke_width(pad & near, SQUARE)
 
 
 def _bays(outline, depth):

@@ -15,7 +15,7 @@ from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
 from ml.objects import lying_on_page
 from ml.page import find_page
-from ml.segment import BEND_COST, MAX_MARKS, Lattice, bend, components, cut_points, group
+from ml.segment import BEND_COST, MAX_MARKS, Lattice, bend, components, cut_points, group, stroke_width
 from ml.ticks import ticks
 
 
@@ -352,22 +352,13 @@ def _soft_components(labels, comps, g, ink, scale=1.0):
 _CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 
 
-def _stroke_width(mask):
-    area = int(mask.sum())
-    if area == 0:
-        return 0.0
-    inner = cv2.erode(mask.view(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    edge = area - int(np.count_nonzero(inner))
-    return 2.0 * area / max(edge, 1)
-
-
 def _pieces(mask):
     return cv2.connectedComponents(mask.view(np.uint8), connectivity=4)[0] - 1
 
 
 def _fix_stroke(mask):
     """Bring pen-thin and marker-thick strokes into the range of MNIST's stroke widths."""
-    sw = _stroke_width(mask)
+    sw = stroke_width(mask)
     if sw <= 0:
         return mask
     if sw < 0.75 * MNIST_STROKE:

@@ -104,6 +104,21 @@ def components(mask):
     return labels, comps
 
 
+_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+# Taking a mask's edge with a square instead of a cross counts its diagonal steps as edge too.
+SQUARE = np.ones((3, 3), np.uint8)
+
+
+def stroke_width(mask, kernel=_CROSS):
+    """Mean width of a mask's strokes (bool, or uint8 0/1): twice its area over its edge, the
+    pixels an erosion by `kernel` takes off, the mask's own border counting as background; 0
+    for a mask with no ink."""
+    m = mask.view(np.uint8) if mask.dtype == bool else mask.astype(np.uint8, copy=False)
+    area = int(np.count_nonzero(m))
+    inner = cv2.erode(m, kernel, borderType=cv2.BORDER_CONSTANT, borderValue=0)
+    return 2.0 * area / max(area - int(np.count_nonzero(inner)), 1)
+
+
 def piece_mask(labels, c):
     """A piece's own ink within its box (uint8, 1 on its pixels): what the steps that judge one
     piece by its shape (frames, pens, scribbles) look at."""
@@ -324,7 +339,6 @@ def group(comps, shape):
     return groups, marks
 
 
-_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 # Height (pixels) of the small copy of a group that cuts between touching digits are searched on.
 SEAM_HEIGHT = 48
 # A cut may wander this share of the group's height left or right of where it starts: enough to
@@ -397,10 +411,7 @@ def _seams(mask, margin):
         cost[outside] = np.inf
         back[r] = step - 1
     # Ink crossed, in stroke widths at this scale (2 * area / outline).
-    m = mask.astype(bool)
-    inside = cv2.erode(mask.astype(np.uint8), _CROSS, borderType=cv2.BORDER_CONSTANT, borderValue=0)
-    edge = int(m.sum()) - int(inside.sum())
-    stroke = max(1.0, 2.0 * m.sum() / max(edge, 1) * fy)
+    stroke = max(1.0, stroke_width(mask) * fy)
     ink = cost.min(1) / stroke
     d = cost.argmin(1)
     k = np.arange(len(starts))
