@@ -11,6 +11,8 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from ml.median import median
+
 # Long side of the small copy the sheet is looked for in.
 SMALL = 256
 # An edge is sharp when most of its change over 8 pixels happens within 2.
@@ -106,7 +108,7 @@ def find_page(g):
     big = [k for k, a in zip(order, areas[order - 1]) if a >= 0.04 * sw * sh]
     if not big:
         return None
-    level = [np.median(small[labels == k]) for k in big]   # the largest first, as `order`
+    level = [median(small[labels == k]) for k in big]   # the largest first, as `order`
     cand = [k for k, v in zip(big, level) if v >= max(level) - 0.05]
     # Paper split by a printed line (a margin line) into parts as bright as each other is one
     # sheet: its parts are taken together, joined across the line's thin edge.
@@ -140,13 +142,13 @@ def find_page(g):
     ring = cv2.dilate(sheet.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool) & outside
     if ring.sum() < 10:
         return None
-    paper = float(np.median(small[sheet & (region > 0)]))
-    table = float(np.median(small[ring]))
+    paper = float(median(small[sheet & (region > 0)]))
+    table = float(median(small[ring]))
     if paper - table < 0.06:
         return None
     # ... a table, that is, and not a dark band with paper beyond it: a pen lying across a page
     # that fills the frame cuts it into parts, the brightest of them no sheet of its own.
-    beyond = float(np.median(small[outside]))
+    beyond = float(median(small[outside]))
     if beyond - table > DARK_BAND * (paper - table):
         return None
     rect_w, rect_h = cv2.minAreaRect(hull)[1]

@@ -13,6 +13,7 @@ from ml.crossed_out import crossed_out
 from ml.decode import MAX_PIXELS, decode
 from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
+from ml.median import median
 from ml.objects import lying_on_page
 from ml.page import find_page
 from ml.segment import BEND_COST, MAX_MARKS, Lattice, bend, components, cut_points, group, stroke_width
@@ -48,7 +49,7 @@ MNIST_STROKE = 10.8
 # Long side of the coarse grid the paper's level is estimated on.
 COARSE = 96
 # Neighbouring pixels' grey steps the noise is measured from (_ink_map).
-NOISE_SAMPLE = 30000
+NOISE_SAMPLE = 20000
 # Ink closer than this share of the picture's long side to a sheet's edge is the edge's shade.
 SHEET_MARGIN = 0.012
 # An outline whose grey changes by less than this share of its contrast per pixel is soft.
@@ -96,7 +97,7 @@ def _flatten_alpha(g, a):
         return g
     # Dark strokes on transparency (a drawing canvas) go on white, light strokes on black:
     # the transparent part is the paper either way.
-    on_white = np.median(g[opaque]) < 0.5
+    on_white = median(g[opaque]) < 0.5
     return a * g + (1 - a) * (1.0 if on_white else 0.0)
 
 
@@ -131,7 +132,7 @@ def _polarity(g):
     e = max(1, min(mid.shape) // 64)
     ring = np.concatenate([mid[:e].ravel(), mid[-e:].ravel(), mid[:, :e].ravel(), mid[:, -e:].ravel()])
     lo, bulk, hi = np.percentile(mid, [0.05, 50, 99.95])
-    paper = max(float(np.median(ring)), float(bulk))
+    paper = max(float(median(ring)), float(bulk))
     margin = (paper - lo) - (hi - paper)
     if abs(margin) >= UNSURE_POLARITY * (hi - lo):
         return bool(margin >= 0)
@@ -194,30 +195,10 @@ def _blot_cores(coarse, bg, inverted):
         outside = cv2.dilate(blot.astype(np.uint8), ring_k, iterations=2).astype(bool) & ~blot & (strong == 0)
         if not outside.any() or not around.any():
             continue
-        ink_level, paper_level = float(np.median(c[around])), float(np.median(c[outside]))
-        if float(np.median(c[hole])) - ink_level < 0.5 * (paper_level - ink_level):
+        ink_level, paper_level = float(median(c[around])), float(median(c[outside]))
+        if float(median(c[hole])) - ink_level < 0.5 * (paper_level - ink_level):
             cores |= hole
     return cores
-
-
-def _median_of_steps(steps):
-    """np.median of many grey steps (0 and up, mostly under 1), exactly, without partitioning all
-    of them: counted into bins first, only the bin holding the middle is sorted out (0.5 ms for
-    the 150,000 steps of a 1-2 MP photo, against 1.6 ms)."""
-    v = steps.ravel()
-    if v.size < 20000:
-        return np.median(v)
-    # Most steps are the grain's, a few hundredths: fine bins over the lower part of the range,
-    # the rest in the last. Monotonic in the value, so a bin below the middle's holds only
-    # smaller values.
-    bins = 4096
-    idx = np.minimum((v * (4 * bins)).astype(np.intp), bins - 1)
-    below = np.cumsum(np.bincount(idx, minlength=bins))
-    k1, k2 = (v.size - 1) // 2, v.size // 2
-    b1, b2 = np.searchsorted(below, k1, "right"), np.searchsorted(below, k2, "right")
-    first = below[b1 - 1] if b1 else 0
-    middle = np.partition(v[(idx >= b1) & (idx <= b2)], [k1 - first, k2 - first])
-    return np.median(middle[[k1 - first, k2 - first]])
 
 
 def _paper_cells(coarse, cells, inner, inverted):
@@ -225,7 +206,7 @@ def _paper_cells(coarse, cells, inner, inverted):
     covers under half of most pictures. Where it covers more (a fat marker's digit cropped
     close), the median is ink: the paper is then the side of Otsu's split away from the ink, less
     the cells along the ink's edge, which hold some of both."""
-    middle = float(np.median(cells))
+    middle = float(median(cells))
     split = cv2.threshold(np.clip(cells * 255, 0, 255).astype(np.uint8), 0, 255,
                           cv2.THRESH_BINARY + cv2.THRESH_OTSU)[0] / 255
     if (middle >= split) if inverted else (middle <= split):
@@ -253,7 +234,7 @@ def _ink_map(g, page=None):
         # so that neither the table nor the sheet's edge reads as ink.
         inner = shrink(page.inside.view(np.uint8), (cw, ch)) > 0.99
         if inner.any():
-            coarse = np.where(inner, coarse, float(np.median(coarse[inner]))).astype(np.float32)
+            coarse = np.where(inner, coarse, float(median(coarse[inner]))).astype(np.float32)
     # A window a quarter of the picture wide is wider than any marker stroke, and still
     # follows the slow changes of light across a photo; a shadow's soft edge that it cannot
     # follow is told from ink later by its softness.
@@ -266,7 +247,7 @@ def _ink_map(g, page=None):
     # whole picture's within a small fraction of a grey level, for a fifth of the time.
     step = max(1, h * w // NOISE_SAMPLE)
     rows = g[::step]
-    sigma = 1.4826 * float(_median_of_steps(cv2.absdiff(rows[:, 2:], rows[:, :-2]))) / np.sqrt(2) + 1e-4
+    sigma = 1.4826 * float(median(cv2.absdiff(rows[:, 2:], rows[:, :-2]))) / np.sqrt(2) + 1e-4
     # Writing on a sheet of paper is darker than the paper.
     inverted = True if page is not None else _polarity(g)
     cells = coarse.ravel() if inner is None or not inner.any() else coarse[inner]
@@ -276,7 +257,7 @@ def _ink_map(g, page=None):
     if spread < 0.03:
         # Evenly lit paper or a drawing canvas: one level is right everywhere, even inside a
         # blot of ink wider than any local window (and the local estimate need not be made).
-        level = float(np.median(paper))
+        level = float(median(paper))
         bg = np.full(coarse.shape, level, np.float32)
     else:
         bg = _background(coarse, inverted, k)
@@ -288,7 +269,7 @@ def _ink_map(g, page=None):
             near = cv2.GaussianBlur(bg * known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
             weight = cv2.GaussianBlur(known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
             bg = np.where(known > 0, bg, near / np.maximum(weight, 1e-6)).astype(np.float32)
-        level = float(np.median(bg))
+        level = float(median(bg))
     bgu = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     ink = _contrast(g, bgu, inverted)
     scale = max(level if inverted else 1 - level, 0.15)

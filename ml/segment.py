@@ -6,6 +6,7 @@ Works on the binary ink mask preprocess() made; knows nothing of pixels' grey le
 import cv2
 import numpy as np
 
+from ml.median import median
 from ml.regions import regions
 
 MAX_DIGITS = 12
@@ -479,7 +480,7 @@ def cut_points(mask):
         order = np.argsort(inner + np.arange(inner.size) * 1e-6)
         chosen = []
         for i in order:
-            if not is_min[i] or inner[i] > 0.6 * float(np.median(profile[cols[0]:cols[-1] + 1])):
+            if not is_min[i] or inner[i] > 0.6 * float(median(profile[cols[0]:cols[-1] + 1])):
                 continue
             if all(abs(i - j) >= margin for j in chosen):
                 chosen.append(int(i))

@@ -10,6 +10,7 @@ writing, never as the only mark.
 """
 import numpy as np
 
+from ml.median import median
 from ml.segment import piece_mask
 
 # Ticks drawn beside 480 MNIST test digits (as in
@@ -62,7 +63,7 @@ def _is_tick(own):
     low = np.where(inked & (bottom >= bottom[inked].max() - 1))[0]
     if np.ptp(low) > SHARP * w:
         return False   # a round bottom (a broken-off bowl of a 5 or a 6), not a point
-    point = int(np.median(low))
+    point = int(median(low))
     cols = np.where(inked)[0]
     runs = _runs(own)
     left, right = cols[cols < low.min()], cols[cols > low.max()]
