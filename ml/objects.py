@@ -53,6 +53,10 @@ STUB_EVEN = 0.85
 # a row along the border are further apart).
 PARALLEL_DEGREES = 5.0
 SIDE_GAP = 1.25
+# A long bar whose own strokes are under this share of its thickness is hollow: its outline is
+# drawn round a light middle (a glossy or transparent barrel's highlight running all along it).
+# No written 1 is hollow, so such a bar needs not be thicker than the writing's strokes.
+HOLLOW = 0.5
 
 
 def _crop(labels, c, pad=1):
@@ -195,6 +199,8 @@ def lying_on_page(labels, comps, edge=None):
                    and thick >= FAT_BAR_THICK * stroke)
         if not (long_bar or fat_bar or any(at_border(d) for d in parts)):
             continue
-        if thick >= THICKER_THAN_WRITING * stroke or (long_bar and length >= FAR_LONGER_THAN_WRITING * size):
+        if (thick >= THICKER_THAN_WRITING * stroke
+                or (long_bar and (length >= FAR_LONGER_THAN_WRITING * size
+                                  or (len(parts) == 1 and stroke_of(c) < HOLLOW * thick)))):
             objects.update(d["label"] for d in parts)
     return objects
