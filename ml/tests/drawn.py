@@ -1,5 +1,5 @@
-"""Pictures the frame tests draw: pieces of a drawn mask, and MNIST digits photographed on paper
-with a pen's mark added (a ring round the digit, a line under it)."""
+"""Pictures the frame and object tests draw: pieces of a drawn mask, a drawn 3, and MNIST digits
+photographed on paper with a pen's mark added (a ring round the digit, a line under it)."""
 import io
 
 import cv2
@@ -16,6 +16,12 @@ def pieces(draw, shape=(300, 400)):
     mask = mask.astype(bool)
     labels, comps = components(mask)
     return mask, labels, comps
+
+
+def three(mask, x, y, size, stroke):
+    """A 3 drawn on `mask`: two open bowls, one over the other, `size` tall from (x, y)."""
+    cv2.ellipse(mask, (x, y + size // 4), (size // 3, size // 4), 0, -90, 150, 1, stroke)
+    cv2.ellipse(mask, (x, y + 3 * size // 4), (size // 3, size // 4), 0, -150, 90, 1, stroke)
 
 
 def photo_with_mark(digit_pixels, mark, rng):

@@ -11,13 +11,7 @@ import pytest
 from PIL import Image
 
 from ml.objects import lying_on_page
-from ml.segment import components
-
-
-def _pieces(draw, shape=(600, 800)):
-    mask = np.zeros(shape, np.uint8)
-    draw(mask)
-    return components(mask.astype(bool))
+from ml.tests.drawn import pieces, three
 
 
 def _hollow_bar(mask, centre, length, thick, angle, rim):
@@ -27,16 +21,11 @@ def _hollow_bar(mask, centre, length, thick, angle, rim):
     cv2.fillPoly(mask, [inner], 0)
 
 
-def _three(mask, x, y, size, stroke):
-    cv2.ellipse(mask, (x, y + size // 4), (size // 3, size // 4), 0, -90, 150, 1, stroke)
-    cv2.ellipse(mask, (x, y + 3 * size // 4), (size // 3, size // 4), 0, -150, 90, 1, stroke)
-
-
 def test_a_hollow_pen_as_thick_as_the_strokes_beside_it_is_taken_off():
     def draw(m):
-        _three(m, 250, 200, 150, 18)
+        three(m, 250, 200, 150, 18)
         _hollow_bar(m, (600, 300), 380, 24, 95, 8)
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     pen = set(np.unique(labels[:, 500:])) - {0}
     assert len(pen) == 1
     assert lying_on_page(labels, comps) == pen
@@ -45,9 +34,9 @@ def test_a_hollow_pen_as_thick_as_the_strokes_beside_it_is_taken_off():
 def test_the_same_bar_solid_stays_as_writing():
     """As thick as the writing's strokes and solid, it could be a 1 written with a fat pen."""
     def draw(m):
-        _three(m, 250, 200, 150, 18)
+        three(m, 250, 200, 150, 18)
         cv2.fillPoly(m, [cv2.boxPoints(((600, 300), (380, 24), 95)).astype(np.int32)], 1)
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     assert lying_on_page(labels, comps) == set()
 
 
@@ -56,7 +45,7 @@ def test_a_narrow_zero_beside_a_one_stays():
     def draw(m):
         cv2.line(m, (250, 150), (250, 450), 1, 12)
         cv2.ellipse(m, (350, 300), (22, 150), 0, 0, 360, 1, 10)
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     assert lying_on_page(labels, comps) == set()
 
 

@@ -10,13 +10,7 @@ import numpy as np
 import pytest
 
 from ml.objects import lying_on_page
-from ml.segment import components
-
-
-def _pieces(draw, shape=(600, 800)):
-    mask = np.zeros(shape, np.uint8)
-    draw(mask)
-    return components(mask.astype(bool))
+from ml.tests.drawn import pieces, three
 
 
 def _labels_at(labels, points):
@@ -31,24 +25,19 @@ def _pen(mask, centre, length, thick, angle, split=False):
         cv2.fillPoly(mask, [line], 0)
 
 
-def _three(mask, x, y, size, stroke):
-    cv2.ellipse(mask, (x, y + size // 4), (size // 3, size // 4), 0, -90, 150, 1, stroke)
-    cv2.ellipse(mask, (x, y + 3 * size // 4), (size // 3, size // 4), 0, -150, 90, 1, stroke)
-
-
 def test_a_pen_beside_a_digit_is_taken_off():
     def draw(m):
-        _three(m, 200, 200, 140, 12)
+        three(m, 200, 200, 140, 12)
         _pen(m, (560, 300), 420, 40, 70)
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     assert lying_on_page(labels, comps) == _labels_at(labels, [(560, 300)])
 
 
 def test_a_pen_split_by_its_highlight_is_taken_off_whole():
     def draw(m):
-        _three(m, 200, 200, 140, 12)
+        three(m, 200, 200, 140, 12)
         _pen(m, (560, 300), 420, 44, 70, split=True)
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     pen = lying_on_page(labels, comps)
     assert len(pen) == 2 and 0 not in pen
     assert _labels_at(labels, [(200, 200)]) & pen == set()   # a point of the 3
@@ -56,17 +45,17 @@ def test_a_pen_split_by_its_highlight_is_taken_off_whole():
 
 def test_a_fat_pen_far_thicker_and_longer_than_the_writing_is_taken_off():
     def draw(m):
-        _three(m, 200, 200, 100, 12)
+        three(m, 200, 200, 100, 12)
         _pen(m, (560, 300), 420, 70, 80)     # six times as long as thick
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     assert lying_on_page(labels, comps) == _labels_at(labels, [(560, 300)])
 
 
 def test_the_end_of_a_pen_running_off_the_picture_is_taken_off():
     def draw(m):
-        _three(m, 250, 200, 140, 12)
+        three(m, 250, 200, 140, 12)
         cv2.rectangle(m, (640, 380), (799, 430), 1, -1)   # shorter than the digit is tall
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     assert lying_on_page(labels, comps) == _labels_at(labels, [(700, 400)])
 
 
@@ -74,9 +63,9 @@ def test_the_end_of_a_pen_running_off_the_sheet_is_taken_off():
     """On a sheet found in a photo, the ink is read only on the sheet: a pen lying across the
     sheet's edge is cut there, its end slanted by the cut, and is a stub like one at the border."""
     def draw(m):
-        _three(m, 300, 250, 140, 12)
+        three(m, 300, 250, 140, 12)
         cv2.fillPoly(m, [np.int32([[430, 60], [700, 110], [700, 150], [420, 100]])], 1)
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     sheet_edge = np.zeros(labels.shape, bool)
     sheet_edge[:, 700:] = True          # the sheet ends here; the table beyond is not read
     pen = _labels_at(labels, [(600, 110)])
@@ -89,7 +78,7 @@ def test_a_one_written_with_the_same_pen_beside_its_digits_stays():
         cv2.line(m, (200, 150), (200, 330), 1, 14)                       # 1
         cv2.line(m, (260, 150), (360, 150), 1, 14)                       # 7
         cv2.line(m, (360, 150), (290, 330), 1, 14)
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     assert lying_on_page(labels, comps) == set()
 
 
@@ -103,7 +92,7 @@ def test_a_one_beside_a_small_mark_stays(mark):
             cv2.circle(m, (500, 200), 4, 1, -1)
         else:
             cv2.line(m, (300, 440), (306, 470), 1, 14)
-    labels, comps = _pieces(draw)
+    _, labels, comps = pieces(draw, (600, 800))
     assert lying_on_page(labels, comps) == set()
 
 
