@@ -55,7 +55,7 @@ PARALLEL_DEGREES = 5.0
 SIDE_GAP = 1.25
 # A long bar whose own strokes are under this share of its thickness is hollow: its outline is
 # drawn round a light middle (a glossy or transparent barrel's highlight running all along it).
-# No written 1 is hollow, so such a bar needs not be thicker than the writing's strokes.
+# No written 1 is hollow, so such a bar need not be thicker than the writing's strokes.
 HOLLOW = 0.5
 
 

@@ -244,7 +244,7 @@ def _ink_map(g, page=None):
     # Neighbours two pixels apart: a reduction by a factor near 1 (a box a little over one
     # pixel wide) makes next-door pixels share their source and look quieter than they are.
     # Every step-th row, about NOISE_SAMPLE steps in all: the median of a sample that size is the
-    # whole picture's within a small fraction of a grey level, for a fifth of the time.
+    # whole picture's within a small fraction of a grey level, for a fraction of the time.
     step = max(1, h * w // NOISE_SAMPLE)
     rows = g[::step]
     sigma = 1.4826 * float(median(cv2.absdiff(rows[:, 2:], rows[:, :-2]))) / np.sqrt(2) + 1e-4
