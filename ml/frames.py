@@ -12,6 +12,7 @@ long flat run of ink, spanning the writing, the writing meeting it away from its
 import cv2
 import numpy as np
 
+from ml.quantiles import percentile
 from ml.segment import SQUARE, piece_mask, stroke_width
 
 # A frame holds a piece at least this share of its own height: a digit written in it, not a speck
@@ -293,7 +294,7 @@ def _touching_underline(piece):
     # An underline spans the writing: a 2 whose top reaches further than its base is no line.
     spanned = np.where(piece[:y0].any(0) | writing.any(0))[0]
     # A line drawn under writing is straight; a 2's base, drawn on from its stroke, bends.
-    bend = float(np.percentile(np.abs(lowest[inked] - (slope * span[inked] + offset + (thick - 1) / 2)), 90))
+    bend = float(percentile(np.abs(lowest[inked] - (slope * span[inked] + offset + (thick - 1) / 2)), 90))
     if (bend > UNDERLINE_STRAIGHT * height or below > UNDERLINE_BELOW * int(piece.sum()) or len(meets) == 0 or meets[0] - left < reach
             or right - 1 - meets[-1] < reach or spanned[0] < left or spanned[-1] >= right):
         return None

@@ -9,6 +9,7 @@ those pixels stay, so a digit is not cut in two.
 import cv2
 import numpy as np
 
+from ml.quantiles import percentile
 from ml.regions import regions
 
 ANGLES = (-3.0, -1.5, 0.0, 1.5, 3.0)
@@ -128,7 +129,7 @@ def find_lines(mask):
         return horizontal, vertical, 0
     d = cv2.distanceTransform(both, cv2.DIST_L2, 3)
     vals = d[d > 0]
-    return horizontal, vertical, int(np.ceil(2 * np.percentile(vals, 75)))
+    return horizontal, vertical, int(np.ceil(2 * percentile(vals, 75)))
 
 
 def erase_lines(mask, horizontal, vertical, thickness, ink=None):

@@ -11,6 +11,7 @@ about as tall. Works on the labelled ink mask, before the pieces are grouped int
 import cv2
 import numpy as np
 
+from ml.quantiles import percentile
 from ml.segment import piece_mask
 
 # A pen is a straight bar: it fills at least this share of its rotated bounding box (its cone tip
@@ -116,7 +117,7 @@ def _thickest_stroke(labels, c):
     A dot's is its own width; where an 8's strokes cross, the wider disc there is left out."""
     inside = cv2.distanceTransform(_crop(labels, c), cv2.DIST_L2, 3)
     ridge = (inside > 0) & (inside >= cv2.dilate(inside, np.ones((3, 3), np.uint8)) - 0.5)
-    return 2.0 * float(np.percentile(inside[ridge], STROKE_PERCENTILE))
+    return 2.0 * float(percentile(inside[ridge], STROKE_PERCENTILE))
 
 
 def _near(c, d, reach):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
-from ml.median import median
+from ml.quantiles import median
 
 # Long side of the small copy the sheet is looked for in.
 SMALL = 256

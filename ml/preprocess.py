@@ -13,9 +13,9 @@ from ml.crossed_out import crossed_out
 from ml.decode import MAX_PIXELS, decode
 from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
-from ml.median import median
 from ml.objects import lying_on_page
 from ml.page import find_page
+from ml.quantiles import median, percentile
 from ml.segment import BEND_COST, MAX_MARKS, Lattice, bend, components, cut_points, group, stroke_width
 from ml.shrink import shrink
 from ml.ticks import ticks
@@ -131,7 +131,7 @@ def _polarity(g):
         mid = g
     e = max(1, min(mid.shape) // 64)
     ring = np.concatenate([mid[:e].ravel(), mid[-e:].ravel(), mid[:, :e].ravel(), mid[:, -e:].ravel()])
-    lo, bulk, hi = np.percentile(mid, [0.05, 50, 99.95])
+    lo, bulk, hi = percentile(mid, [0.05, 50, 99.95])
     paper = max(float(median(ring)), float(bulk))
     margin = (paper - lo) - (hi - paper)
     if abs(margin) >= UNSURE_POLARITY * (hi - lo):
@@ -142,7 +142,7 @@ def _polarity(g):
     # decided here, all rightly; the two the levels got wrong among them.
     k = max(3, int(0.25 * min(mid.shape)) | 1)
     local = cv2.medianBlur(np.clip(mid * 255, 0, 255).astype(np.uint8), k).astype(np.float32) / 255
-    d_lo, d_hi = np.percentile(mid - local, [0.05, 99.95])
+    d_lo, d_hi = percentile(mid - local, [0.05, 99.95])
     return bool(-d_lo >= d_hi)
 
 
@@ -252,7 +252,7 @@ def _ink_map(g, page=None):
     inverted = True if page is not None else _polarity(g)
     cells = coarse.ravel() if inner is None or not inner.any() else coarse[inner]
     paper = _paper_cells(coarse, cells, inner, inverted)
-    p10, p90 = np.percentile(paper, [10, 90])
+    p10, p90 = percentile(paper, [10, 90])
     spread = float(p90 - p10)
     if spread < 0.03:
         # Evenly lit paper or a drawing canvas: one level is right everywhere, even inside a
@@ -472,11 +472,11 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     if found_lines is not None and found_lines[2]:
         core &= ~cv2.dilate(found_lines[0] | found_lines[1], np.ones((5, 5), np.uint8)).astype(bool)
     cand = ink[core] if core.sum() >= 20 else ink[low]
-    peak = float(np.percentile(cand, 98))
+    peak = float(percentile(cand, 98))
     if peak < 0.15 and found_lines is not None and found_lines[2]:
         # Nothing but grain off the lines: the writing may lie along one (a 1 on a grid line).
         # Measured with the lines, a blank page's threshold only finds the lines, which go below.
-        peak = float(np.percentile(ink[low], 98))
+        peak = float(percentile(ink[low], 98))
     if peak < 0.15:
         return empty
     thr = max(floor, 0.45 * peak)

@@ -6,7 +6,7 @@ Works on the binary ink mask preprocess() made; knows nothing of pixels' grey le
 import cv2
 import numpy as np
 
-from ml.median import median
+from ml.quantiles import median
 from ml.regions import regions
 
 MAX_DIGITS = 12

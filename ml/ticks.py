@@ -10,7 +10,7 @@ writing, never as the only mark.
 """
 import numpy as np
 
-from ml.median import median
+from ml.quantiles import median
 from ml.segment import piece_mask
 
 # Ticks drawn beside 480 MNIST test digits (as in
