@@ -295,8 +295,9 @@ def _touching_underline(piece):
     spanned = np.where(piece[:y0].any(0) | writing.any(0))[0]
     # A line drawn under writing is straight; a 2's base, drawn on from its stroke, bends.
     bend = float(percentile(np.abs(lowest[inked] - (slope * span[inked] + offset + (thick - 1) / 2)), 90))
-    if (bend > UNDERLINE_STRAIGHT * height or below > UNDERLINE_BELOW * int(piece.sum()) or len(meets) == 0 or meets[0] - left < reach
-            or right - 1 - meets[-1] < reach or spanned[0] < left or spanned[-1] >= right):
+    if (bend > UNDERLINE_STRAIGHT * height or below > UNDERLINE_BELOW * int(piece.sum())
+            or len(meets) == 0 or meets[0] - left < reach or right - 1 - meets[-1] < reach
+            or spanned[0] < left or spanned[-1] >= right):
         return None
     line = np.zeros(piece.shape, bool)
     line[y0:] = own
@@ -314,10 +315,11 @@ def clear_touching_frames(mask, labels, comps):
         # A line under writing is as long as UNDERLINE_LONG of the writing, the writing at least
         # (1 - UNDERLINE_THIN) / 1 of the piece's height: narrower pieces are not looked at.
         flat_enough = x1 - x0 >= UNDERLINE_LONG * (y1 - y0) / (1 + UNDERLINE_THIN)
-        if not _outline_only(c) and not flat_enough:
+        outline = _outline_only(c)
+        if not outline and not flat_enough:
             continue
         piece = piece_mask(labels, c)
-        frame = _touching_frame(piece) if _outline_only(c) else None
+        frame = _touching_frame(piece) if outline else None
         if frame is None and flat_enough:
             frame = _touching_underline(piece)
         if frame is not None:

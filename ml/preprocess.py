@@ -16,7 +16,7 @@ from ml.lines import erase_lines, find_lines
 from ml.objects import lying_on_page
 from ml.page import find_page
 from ml.quantiles import median, percentile
-from ml.segment import BEND_COST, MAX_MARKS, Lattice, bend, components, cut_points, group, stroke_width
+from ml.segment import BEND_COST, CROSS, MAX_MARKS, Lattice, bend, components, cut_points, group, stroke_width
 from ml.shrink import shrink
 from ml.ticks import ticks
 
@@ -342,8 +342,8 @@ def _soft_components(labels, comps, g, ink, scale=1.0):
 # ---------------------------------------------------------------------------
 
 # OpenCV, not scipy.ndimage, for these: the same results several times faster on digits this
-# size (python -m ml.opencv_vs_scipy). ndimage's defaults were a cross-shaped neighbourhood.
-_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+# size (python -m ml.opencv_vs_scipy). ndimage's defaults were a cross-shaped neighbourhood
+# (segment.CROSS).
 
 
 def _pieces(mask):
@@ -524,7 +524,7 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
         p = 2
         X0, Y0, X1, Y1 = max(0, x0 - p), max(0, y0 - p), min(w, x1 + p), min(h, y1 + p)
         own = np.isin(labels[Y0:Y1, X0:X1], grp["labels"])
-        sel = cv2.dilate(own.astype(np.uint8), _CROSS, iterations=2).astype(bool)
+        sel = cv2.dilate(own.astype(np.uint8), CROSS, iterations=2).astype(bool)
         # Scale so that the threshold used above sits at 0.5: normalise_digit cuts there.
         soft_ink = np.clip(0.5 * ink[Y0:Y1, X0:X1] * sel / thr, 0, 1)
         rendered = {}

@@ -105,12 +105,12 @@ def components(mask):
     return labels, comps
 
 
-_CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
+CROSS = cv2.getStructuringElement(cv2.MORPH_CROSS, (3, 3))
 # Taking a mask's edge with a square instead of a cross counts its diagonal steps as edge too.
 SQUARE = np.ones((3, 3), np.uint8)
 
 
-def stroke_width(mask, kernel=_CROSS):
+def stroke_width(mask, kernel=CROSS):
     """Mean width of a mask's strokes (bool, or uint8 0/1): twice its area over its edge, the
     pixels an erosion by `kernel` takes off, the mask's own border counting as background; 0
     for a mask with no ink."""
