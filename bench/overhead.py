@@ -35,7 +35,8 @@ from ml.predict import load_serving_model
 from recognizer import tasks
 from recognizer.worker import ModelWorker
 
-load_serving_model(settings.MODEL_PATH, threads=settings.WORKER_MODEL_THREADS)
+load_serving_model(settings.MODEL_PATH, threads=settings.WORKER_MODEL_THREADS,
+                   second_path=settings.SECOND_MODEL_PATH)
 from recognizer import history
 
 conn = django_rq.get_connection("default")

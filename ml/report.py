@@ -63,13 +63,32 @@ def model_block():
     ]
     served = m.get("litert")
     if served:
-        rows.append((f"Served by the workers: `{served['file']}` (LiteRT), test accuracy",
+        rows.append((f"Its LiteRT conversion `{served['file']}`, test accuracy",
                      f"{pct(served['litert_test_accuracy'])} ({served['litert_test_errors']} errors; the same "
                      f"digit as Keras for {num(served['same_digit'])} of {num(served['test_size'])})"))
         sp = served["speed"]
-        rows.append((f"LiteRT: one image (median, p95); batches of {num(sp['batch_size'])}",
+        # Measured by ml.convert, in a process that has TensorFlow loaded beside the interpreter.
+        rows.append((f"LiteRT while converting: one image (median, p95); batches of {num(sp['batch_size'])}",
                      f"{sp['single_image_ms_median']} ms, {sp['single_image_ms_p95']} ms; "
                      f"{num(round(sp['batched_images_per_s']))} images/s"))
+    pair_path = ARTIFACTS / "served.json"
+    if pair_path.exists():
+        # What the workers answer with: the shipped model and its twin (ml.predict.Pair).
+        pair, twin = load(pair_path), load(ARTIFACTS / "metrics_2.json")
+        rows.append((f"Its twin `{pair['second']}` (seed {twin['seed']}, {twin['training_time_s'] / 60:.1f} min, "
+                     f"{twin['epochs_run']} epochs), test accuracy alone",
+                     f"{pct(pair['second_alone_accuracy'])}"))
+        rows.append((f"**Served: the pair**, the twin asked where the first reads below "
+                     f"{pair['second_opinion_below']} ({num(pair['asked_second'])} of {num(pair['test_size'])} "
+                     f"test images), test accuracy",
+                     f"**{pct(pair['test_accuracy'])}** ({pair['test_errors']} errors)"))
+        alone = pair["first_alone_speed"]
+        rows.append(("The pair, LiteRT alone in its process: one image (median, p95); batches of "
+                     f"{num(pair['batch_size'])}",
+                     f"{pair['single_image_ms_median']} ms, {pair['single_image_ms_p95']} ms; "
+                     f"{num(round(pair['batched_images_per_s']))} images/s (the first model alone, "
+                     f"same run: {alone['single_image_ms_median']} ms, {alone['single_image_ms_p95']} ms; "
+                     f"{num(round(alone['batched_images_per_s']))} images/s)"))
     return table(("", ""), rows)
 
 

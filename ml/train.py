@@ -1,6 +1,7 @@
 """Train a digit classifier on MNIST and record how good and how fast it is.
 
     python -m ml.train                      # the shipped CNN -> ml/artifacts/mnist_cnn.keras
+    python -m ml.train --member 2           # its twin from another seed -> mnist_cnn_2.keras
     python -m ml.train --model lenet        # a baseline -> .cache/baselines/lenet/, row in baselines.json
     python -m ml.train --limit 2000 --epochs 1 --out /tmp/quick
 """
@@ -29,6 +30,9 @@ LR_DECAY_PER_EPOCH = 0.87
 EARLY_STOP_PATIENCE = 5
 VALIDATION_SIZE = 5000
 SEED = 1234
+# The served pair (ml.predict.Pair): the same network, trained from two seeds. Member 1 is the
+# shipped model with its figures in metrics.json; member 2's file and figures carry a "_2".
+MEMBER_SEEDS = {1: SEED, 2: 2468}
 # One in this many of the pipeline's inputs (--pipeline) is kept for validation.
 PIPELINE_VALIDATION_SHARE = 10
 # Softmax and MLP stay the classic un-augmented references the convnets are compared with.
@@ -45,7 +49,9 @@ def parse_args(argv=None):
                    help="output dir (default ml/artifacts for cnn, .cache/baselines/<kind> otherwise)")
     p.add_argument("--limit", type=int, default=None, help="use only the first N training images")
     p.add_argument("--test-limit", type=int, default=None, help="score only the first N test images")
-    p.add_argument("--seed", type=int, default=SEED)
+    p.add_argument("--member", type=int, choices=sorted(MEMBER_SEEDS), default=1,
+                   help="which of the served pair's CNNs to train (its seed and file names)")
+    p.add_argument("--seed", type=int, default=None, help="default: the member's own seed")
     p.add_argument("--extra", type=Path, default=None,
                    help="dir with labels.csv (file,label) and 28x28 PNGs, white digit on black")
     p.add_argument("--pipeline", type=Path, default=None,
@@ -121,6 +127,11 @@ def package_versions():
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.seed is None:
+        args.seed = MEMBER_SEEDS[args.member]
+    if args.member != 1 and args.model != "cnn":
+        raise SystemExit("--member is for the served CNN only")
+    suffix = "" if args.member == 1 else f"_{args.member}"
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
     import tensorflow as tf
@@ -192,7 +203,7 @@ def main(argv=None):
     # A freshly built twin carries no optimizer or compile state into the saved file.
     shipped = build_model(args.model)
     shipped.set_weights(model.get_weights())
-    model_path = out / ("mnist_cnn.keras" if args.model == "cnn" else f"mnist_{args.model}.keras")
+    model_path = out / (f"mnist_cnn{suffix}.keras" if args.model == "cnn" else f"mnist_{args.model}.keras")
     shipped.save(model_path)
 
     predictor = KerasPredictor(model_path)
@@ -222,13 +233,15 @@ def main(argv=None):
         "pipeline_size": pipeline_count,
         "init": str(args.init) if args.init else None,
         "seed": args.seed,
+        "member": args.member,
         "data_md5": data_md5s(),
         "versions": package_versions(),
         "cpu_count": os.cpu_count(),
         "speed": speed,
         "history": history_clean,
     }
-    (out / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    metrics_path = out / f"metrics{suffix}.json"
+    metrics_path.write_text(json.dumps(metrics, indent=2) + "\n")
     print(f"test accuracy {results['test_accuracy']:.4%} ({results['test_errors']} errors of "
           f"{results['test_size']}), {metrics['parameters']} params, "
           f"{metrics['file_size_bytes'] / 1024:.0f} KiB, trained in {training_time / 60:.1f} min, "
@@ -239,10 +252,10 @@ def main(argv=None):
         from ml import convert
 
         check = ["--limit", str(args.test_limit)] if args.test_limit else []
-        metrics["litert"] = convert.main(["--keras", str(model_path), "--metrics", str(out / "metrics.json"), *check])
-    if args.out is None:
+        metrics["litert"] = convert.main(["--keras", str(model_path), "--metrics", str(metrics_path), *check])
+    if args.out is None and args.member == 1:
         record_baseline(args.model, metrics)
-    if not args.no_plots:
+    if not args.no_plots and args.member == 1:
         from ml import plots
 
         plot_dir = ARTIFACTS if (args.model == "cnn" and args.out is None) else out

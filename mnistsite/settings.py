@@ -308,6 +308,10 @@ RQ = {"WORKER_CLASS": "recognizer.worker.ModelWorker", "COMMIT_MODE": "auto"}
 RQ_SHOW_ADMIN_LINK = True
 # The model the workers serve: a LiteRT file converted from the trained Keras model (ml/convert.py).
 MODEL_PATH = Path(os.environ.get("MODEL_PATH") or BASE_DIR / "ml" / "artifacts" / "mnist_cnn.tflite")
+# Its twin from another seed, asked where the first is unsure (ml.predict.Pair); set empty to
+# serve MODEL_PATH alone.
+SECOND_MODEL_PATH = os.environ.get("SECOND_MODEL_PATH", str(BASE_DIR / "ml" / "artifacts" / "mnist_cnn_2.tflite"))
+SECOND_MODEL_PATH = Path(SECOND_MODEL_PATH) if SECOND_MODEL_PATH else None
 # The small model that judges the cuts of touching digits (ml.pieces, ml.recognise).
 WHOLENESS_MODEL_PATH = Path(os.environ.get("WHOLENESS_MODEL_PATH")
                             or BASE_DIR / "ml" / "artifacts" / "wholeness.tflite")

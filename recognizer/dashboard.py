@@ -33,6 +33,12 @@ def model_card():
     return _read_json("metrics.json")
 
 
+def served_card():
+    """served.json: the MNIST test figures of the pair of models the workers answer with
+    (ml.predict.Pair, `python -m ml.evaluate --output`), or None when it has not been written."""
+    return _read_json("served.json")
+
+
 def _plot_names():
     try:
         return sorted(p.name for p in ARTIFACTS.glob("*.png") if PLOT_NAME.match(p.name))
@@ -200,6 +206,7 @@ def context():
         "failures": failures,
         "feedback": feedback(),
         "model": model_card(),
+        "served": served_card(),
         "plots": plots(),
         "baselines": baselines(),
         "corpus": corpus_results(),

@@ -63,7 +63,7 @@ class ModelWorker(SimpleWorker):
 
         # LiteRT's interpreter, with WORKER_MODEL_THREADS threads: the worker never imports TensorFlow.
         load_serving_model(settings.MODEL_PATH, threads=settings.WORKER_MODEL_THREADS,
-                           wholeness_path=settings.WHOLENESS_MODEL_PATH)
+                           wholeness_path=settings.WHOLENESS_MODEL_PATH, second_path=settings.SECOND_MODEL_PATH)
         log.info("Model loaded; worker %s ready", self.name)
         self.until_redis_answers("start", self.connection.ping)
         self.housekeeping()

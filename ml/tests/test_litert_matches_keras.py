@@ -1,19 +1,22 @@
-"""The served LiteRT file gives the shipped Keras model's answers."""
+"""The served LiteRT files give the shipped Keras models' answers (both of the served pair)."""
 import numpy as np
 import pytest
 
-from ml.predict import KERAS_MODEL_PATH, TFLITE_MODEL_PATH, KerasPredictor, LiteRTPredictor
+from ml.predict import (KERAS_MODEL_PATH, SECOND_KERAS_MODEL_PATH, SECOND_MODEL_PATH, TFLITE_MODEL_PATH,
+                        KerasPredictor, LiteRTPredictor)
 
 # Loads TensorFlow for the Keras side: seconds, not milliseconds.
 pytestmark = pytest.mark.slow
 
 
-def test_it_gives_the_keras_models_digits_on_a_sample_of_the_test_set(mnist):
+@pytest.mark.parametrize("keras_path, tflite_path", [(KERAS_MODEL_PATH, TFLITE_MODEL_PATH),
+                                                     (SECOND_KERAS_MODEL_PATH, SECOND_MODEL_PATH)])
+def test_it_gives_the_keras_models_digits_on_a_sample_of_the_test_set(mnist, keras_path, tflite_path):
     _, (x_test, _) = mnist
     # Every 10th test image: all classes, spread over the whole set.
     sample = x_test[::10]
-    keras_probs = KerasPredictor(KERAS_MODEL_PATH).predict(sample)
-    lite_probs = LiteRTPredictor(TFLITE_MODEL_PATH).predict(sample)
+    keras_probs = KerasPredictor(keras_path).predict(sample)
+    lite_probs = LiteRTPredictor(tflite_path).predict(sample)
     assert len(sample) == 1000
     np.testing.assert_array_equal(lite_probs.argmax(1), keras_probs.argmax(1))
     np.testing.assert_allclose(lite_probs, keras_probs, atol=1e-4)

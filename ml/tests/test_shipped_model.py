@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from ml.evaluate import accuracy_on
-from ml.predict import ARTIFACTS, LiteRTPredictor, get_predictor
+from ml.predict import ARTIFACTS, LiteRTPredictor, Pair, get_predictor
 
 
 @pytest.mark.slow  # the whole MNIST test set
@@ -12,10 +12,16 @@ def test_it_scores_the_recorded_accuracy_on_the_full_test_set_with_the_served_ru
     _, (x_test, y_test) = mnist
     recorded = json.loads((ARTIFACTS / "metrics.json").read_text())["test_accuracy"]
     predictor = get_predictor()
-    assert isinstance(predictor, LiteRTPredictor)  # what the workers serve
+    # What the workers serve: the shipped model's LiteRT file, paired with its twin.
+    assert isinstance(predictor, Pair) and isinstance(predictor.first, LiteRTPredictor)
     assert len(y_test) == 10_000
     # Pinned to the shipped figure less 0.1 point: a real regression cannot pass.
-    assert accuracy_on(predictor, x_test, y_test) >= recorded - 0.001
+    assert accuracy_on(predictor.first, x_test, y_test) >= recorded - 0.001
+    # The pair reads exactly as recorded by `python -m ml.evaluate --output` (make train).
+    served = json.loads((ARTIFACTS / "served.json").read_text())
+    assert served["test_size"] == 10_000
+    assert accuracy_on(predictor, x_test, y_test) == pytest.approx(served["test_accuracy"], abs=1e-6)
+    assert served["test_accuracy"] >= served["first_alone_accuracy"]
 
 
 def test_it_serves_batches_of_any_size_from_one_shared_predictor(mnist):

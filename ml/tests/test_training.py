@@ -37,3 +37,15 @@ def test_it_reads_corrected_drawings_for_extra_training(tmp_path):
     assert images.shape == (2, 28, 28) and images.dtype == np.uint8
     assert labels.tolist() == [1, 7]
     assert images[0, 10, 13] == 255
+
+
+def test_the_served_pairs_second_member_has_its_own_seed_and_files(tmp_path, mnist):
+    train.main(["--member", "2", "--epochs", "1", "--limit", "400", "--test-limit", "200",
+                "--batch-size", "64", "--out", str(tmp_path), "--no-plots", "--verbose", "0"])
+    assert (tmp_path / "mnist_cnn_2.keras").exists() and (tmp_path / "mnist_cnn_2.tflite").exists()
+    # The first member's files are not written over.
+    assert not (tmp_path / "mnist_cnn.keras").exists() and not (tmp_path / "metrics.json").exists()
+    recorded = json.loads((tmp_path / "metrics_2.json").read_text())
+    assert recorded["member"] == 2
+    assert recorded["seed"] == train.MEMBER_SEEDS[2] != train.MEMBER_SEEDS[1]
+    assert recorded["litert"]["file"] == "mnist_cnn_2.tflite"

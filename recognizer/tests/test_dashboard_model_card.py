@@ -25,6 +25,8 @@ def artifacts(tmp_path, monkeypatch):
                                      "ours": 0.94, "naive": 0.3, "hard": False}],
         "overall": {"n": 50, "ours": 0.94, "naive": 0.3},
     }))
+    (tmp_path / "served.json").write_text(json.dumps({"test_accuracy": 0.989, "test_errors": 110,
+                                                       "test_size": 10000}))
     (tmp_path / "confusion_matrix.png").write_bytes(PNG)
     monkeypatch.setattr(dashboard, "ARTIFACTS", tmp_path)
     return tmp_path
@@ -35,6 +37,7 @@ def test_it_shows_metrics_baselines_corpus_and_plots(admin_client, artifacts):
     page = admin_client.get("/dashboard/").content.decode()
     assert 'id="model-accuracy">98.76%<' in page
     assert "124 / 10000" in page
+    assert 'id="served-accuracy">98.90%<' in page  # what the workers answer with: the pair
     assert "lenet" in page and "98.11%" in page
     assert "Phone photo" in page and "94.0%" in page  # the case, by its label
     assert 'src="/dashboard/plots/confusion_matrix.png"' in page
