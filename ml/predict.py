@@ -106,8 +106,9 @@ class Pair:
     is unsure (below SECOND_OPINION_BELOW), the first model's own reading elsewhere.
 
     Two networks trained from different seeds make different mistakes on the inputs in doubt (a
-    photographed 7 that is half a 2): their mean is right more often than either. MNIST test and
-    the corpus are in the README; `python -m ml.evaluate` measures the pair.
+    photographed 7 that is half a 2): on MNIST test their mean is right more often than either.
+    The corpus figures, held-out split included, are in the README; `python -m ml.evaluate`
+    measures the pair.
     """
 
     def __init__(self, first, second, below=SECOND_OPINION_BELOW):

@@ -10,8 +10,9 @@ def test_sure_readings_are_the_first_models_and_unsure_ones_the_mean_of_both(mni
     first, second = LiteRTPredictor(TFLITE_MODEL_PATH), LiteRTPredictor(SECOND_MODEL_PATH)
     images = x_test[:2000]
     alone, twin = first.predict(images), second.predict(images)
-    read = Pair(first, second).predict(images)
-    unsure = alone.max(1) < Pair(first, second).below
+    pair = Pair(first, second)
+    read = pair.predict(images)
+    unsure = alone.max(1) < pair.below
     # Both kinds are in the sample: the test can tell the two branches apart.
     assert 0 < unsure.sum() < len(images) // 2
     np.testing.assert_array_equal(read[~unsure], alone[~unsure])
