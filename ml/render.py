@@ -587,6 +587,37 @@ def gen_rotated_sheet(rng, d, i):
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
 
 
+def cloth(size, rng):
+    """RGB float tablecloth: gingham (light and coloured squares) or stripes, the light ones as
+    bright as paper, the pattern 2.5-7 % of the picture's long side."""
+    W, H = size
+    square = max(4, int(max(W, H) * rng.uniform(0.025, 0.07)))
+    light = np.float32([rng.uniform(0.88, 0.97)] * 3)
+    colour = np.float32([(0.75, 0.12, 0.15), (0.15, 0.2, 0.7), (0.15, 0.45, 0.2), (0.2, 0.2, 0.2)][int(rng.integers(4))])
+    colour *= np.float32(rng.uniform(0.8, 1.1))
+    rows, cols = np.mgrid[:H, :W]
+    a = np.deg2rad(rng.uniform(-20, 20))
+    u = (np.cos(a) * cols + np.sin(a) * rows) // square
+    v = (-np.sin(a) * cols + np.cos(a) * rows) // square
+    dark = ((u + v) % 2 if rng.random() < 0.7 else u % 2).astype(np.float32)[..., None]
+    base, _ = paper(size, (255, 255, 255), rng, texture=4)
+    return np.clip(base * (light * (1 - dark) + colour * dark), 0, 1)
+
+
+def gen_patterned_table(rng, d, i):
+    size = _size(rng, 1200, 2000)
+    angle = rng.uniform(-25, 25)
+    frac = (rng.uniform(0.45, 0.75), rng.uniform(0.45, 0.75))
+    if size[0] > size[1]:
+        frac = (frac[0] * size[1] / size[0], frac[1])
+    quad = quad_turned(size, rng, frac, angle)
+    wh = _sheet_size(quad)
+    ink = _digit_on_sheet(rng, d, wh, 0.2, 0.45)
+    sh = sheet(wh, rng, ink, _ink_colour(rng), at=(rng.uniform(0.35, 0.65), rng.uniform(0.35, 0.65)))
+    rgb = lay_on_table(sh, quad, cloth(size, rng))
+    return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
+
+
 def _lined_photo(rng, d, squared):
     size = _size(rng, 1000, 1800, portrait=rng.random() < 0.7)
     quad = quad_turned(size, rng, (1.12, 1.12), rng.uniform(-3, 3))
@@ -859,6 +890,7 @@ CASES = (
     Case("framed", "digit in a box or a circle, or underlined", hard=True),
     Case("bound_page", "notebook or binder page: spiral or punched holes at its edge", hard=True),
     Case("pen_beside", "pen or pencil lying on the page beside the digit", hard=True),
+    Case("patterned_table", "sheet on a checked or striped tablecloth", hard=True),
 )
 CASE_IDS = tuple(c.id for c in CASES)
 BY_ID = {c.id: c for c in CASES}

@@ -102,6 +102,7 @@ CASE_LABELS = {
     "framed": gettext_lazy("In a box, ringed or underlined"),
     "bound_page": gettext_lazy("Notebook or binder page"),
     "pen_beside": gettext_lazy("Pen lying beside the digit"),
+    "patterned_table": gettext_lazy("Sheet on a checked or striped cloth"),
 }
 
 
