@@ -47,6 +47,14 @@ TOOTH_AREA = 16
 TEETH = [cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (k, k)) for k in (15, 21, 31)]
 # The least step in grey (0..1) from a sheet down to the table round it.
 TABLE_STEP = 0.06
+# Beyond a sheet with nothing written on it, as bright as this share of the sheet or brighter,
+# lies more paper (the other side of a fold), read for the writing (beyond()). Corpus case
+# folded_page (shade 55-90 %), tuning split: 0.6 left 63 of 300 wrong, 0.45 44; no blank sheet
+# of 100 on a table (ml.render's tables) read as a digit at either.
+FOLD_SHADE = 0.45
+# ... and its grain at most this many times the sheet's: a sheet and a blank fold read 1.0-1.1,
+# a grey table round a blank sheet 2.3-2.7 (ml/tests/test_preprocess_folded_page.py).
+FOLD_GRAIN = 1.5
 
 
 @dataclass
@@ -260,3 +268,40 @@ def _turned_upright(g, inside, hull, paper, border):
                         borderMode=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
     M = np.vstack([R, [0, 0, 1]])
     return Page(grey, on, False, None, paper, np.linalg.inv(M))
+
+
+def beyond(g, page):
+    """What lies beyond a found sheet's edge, as a page of its own (read in place), or None.
+
+    A fold or a crease across a page lights its two parts differently, with a sharp step between
+    them: the brighter part is found as a sheet and the rest taken for the table. When nothing
+    is written on that sheet, the writing may be on the rest.
+    """
+    if page.to_picture is None:
+        rest = ~page.inside
+    else:
+        # Warped flat or turned upright: the sheet's pixels carried back into the picture's.
+        h, w = g.shape
+        rest = cv2.warpPerspective(page.inside.view(np.uint8), page.to_picture, (w, h), flags=cv2.INTER_NEAREST) == 0
+    if rest.mean() < 0.1:
+        return None
+    level = float(median(g[rest]))
+    # Paper in the shade of a fold is still most of the sheet's brightness, and as smooth; a
+    # table is darker (a desk, wood) or, as light as that, grainier (its grain and crumbs would
+    # be read as writing).
+    if level < FOLD_SHADE * page.paper or _grain(g, rest) > FOLD_GRAIN * _grain(g, ~rest):
+        return None
+    return Page(g, rest, False, None, level)
+
+
+def _grain(g, where):
+    """The median size of the grey's second differences over `where` (a bool mask of `g`), a
+    few pixels in from its edge, on the small copy the sheet is looked for in."""
+    h, w = g.shape
+    s = SMALL / max(h, w)
+    size = (max(1, round(w * s)), max(1, round(h * s)))
+    small = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
+    inner = cv2.erode(cv2.resize(where.view(np.uint8), size, interpolation=cv2.INTER_NEAREST), np.ones((7, 7), np.uint8))
+    if not inner.any():
+        return 0.0
+    return float(median(np.abs(cv2.Laplacian(small, cv2.CV_32F))[inner > 0]))

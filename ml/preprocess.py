@@ -14,7 +14,7 @@ from ml.decode import MAX_PIXELS, decode
 from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
 from ml.objects import lying_on_page
-from ml.page import find_page
+from ml.page import beyond, find_page
 from ml.quantiles import median, percentile
 from ml.segment import BEND_COST, CROSS, MAX_MARKS, Lattice, bend, components, cut_points, group, stroke_width
 from ml.shrink import shrink
@@ -449,10 +449,27 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
         g = _flatten_alpha(g, a)
     g = np.ascontiguousarray(g, np.float32)
     h0, w0 = g.shape
-    empty = Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
     if h0 < 2 or w0 < 2 or float(g.max() - g.min()) < 0.05:
-        return empty
+        return Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
     page = find_page(g)
+    out = _digits(g, page, full)
+    if page is not None and not out.found and out.marks <= MAX_MARKS:
+        # Nothing written on the sheet: what looked like a table beyond its edge may be more
+        # paper, lit otherwise across a fold or a crease, with the writing on it. That part is
+        # read as a page of its own; failing that, the whole picture.
+        rest = beyond(g, page)
+        for other in ([rest] if rest is not None else []):
+            read = _digits(g, other, full)
+            if read.found:
+                return read
+    return out
+
+
+def _digits(g, page, full):
+    """The digits in grey picture `g`, read on `page` (the sheet found in it) or, with None,
+    over the whole picture."""
+    h0, w0 = g.shape
+    empty = Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
     if page is not None:
         g = page.grey
     h, w = g.shape

@@ -618,6 +618,29 @@ def gen_patterned_table(rng, d, i):
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
 
 
+def fold_shade(size, rng):
+    """Light multiplier of a page folded along a slanting line: one part turned from the light
+    (55-90 % of it), the step at the fold sharp."""
+    W, H = size
+    turn = np.deg2rad(rng.uniform(-35, 35) + (90 if rng.random() < 0.5 else 0))
+    along = (rng.uniform(0.3, 0.7) * W, rng.uniform(0.3, 0.7) * H)
+    rows, cols = np.mgrid[:H, :W].astype(np.float32)
+    side = (cols - along[0]) * np.cos(turn) + (rows - along[1]) * np.sin(turn)
+    shaded = side > 0 if rng.random() < 0.5 else side < 0
+    light = np.where(shaded, rng.uniform(0.55, 0.9), 1.0).astype(np.float32)
+    return cv2.GaussianBlur(light, (0, 0), rng.uniform(0.6, 2.0) * max(W, H) / 1500)
+
+
+def gen_folded_page(rng, d, i):
+    size = _size(rng, 1200, 2000, portrait=rng.random() < 0.7)
+    quad = quad_turned(size, rng, (1.12, 1.12), rng.uniform(-3, 3))
+    wh = _sheet_size(quad)
+    ink = _digit_on_sheet(rng, d, wh, 0.12, 0.3)
+    sh = sheet(wh, rng, ink, _ink_colour(rng), at=(rng.uniform(0.2, 0.8), rng.uniform(0.2, 0.8)))
+    rgb = lay_on_table(sh, quad, table_top(size, rng))
+    return photo_bytes(rgb, rng, fold_shade(size, rng) * _gradient(size, rng, 0.0, 0.2))
+
+
 def _lined_photo(rng, d, squared):
     size = _size(rng, 1000, 1800, portrait=rng.random() < 0.7)
     quad = quad_turned(size, rng, (1.12, 1.12), rng.uniform(-3, 3))
@@ -891,6 +914,7 @@ CASES = (
     Case("bound_page", "notebook or binder page: spiral or punched holes at its edge", hard=True),
     Case("pen_beside", "pen or pencil lying on the page beside the digit", hard=True),
     Case("patterned_table", "sheet on a checked or striped tablecloth", hard=True),
+    Case("folded_page", "page folded across, one part in the shade", hard=True),
 )
 CASE_IDS = tuple(c.id for c in CASES)
 BY_ID = {c.id: c for c in CASES}

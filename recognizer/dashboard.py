@@ -103,6 +103,7 @@ CASE_LABELS = {
     "bound_page": gettext_lazy("Notebook or binder page"),
     "pen_beside": gettext_lazy("Pen lying beside the digit"),
     "patterned_table": gettext_lazy("Sheet on a checked or striped cloth"),
+    "folded_page": gettext_lazy("Folded page, one part in the shade"),
 }
 
 
