@@ -573,18 +573,23 @@ def gen_keystone(rng, d, i):
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.35))
 
 
-def gen_rotated_sheet(rng, d, i):
-    size = _size(rng, 1200, 2000)
-    angle = rng.choice([-1, 1]) * rng.uniform(5, 35)
-    frac = (rng.uniform(0.5, 0.75), rng.uniform(0.5, 0.75))
+def _turned_sheet_photo(rng, d, size, angle, frac, table):
+    """A photo of a sheet `frac` of the frame, turned by `angle`, on `table(size, rng)`."""
     if size[0] > size[1]:
         frac = (frac[0] * size[1] / size[0], frac[1])
     quad = quad_turned(size, rng, frac, angle)
     wh = _sheet_size(quad)
     ink = _digit_on_sheet(rng, d, wh, 0.2, 0.45)
     sh = sheet(wh, rng, ink, _ink_colour(rng), at=(rng.uniform(0.35, 0.65), rng.uniform(0.35, 0.65)))
-    rgb = lay_on_table(sh, quad, table_top(size, rng))
+    rgb = lay_on_table(sh, quad, table(size, rng))
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
+
+
+def gen_rotated_sheet(rng, d, i):
+    size = _size(rng, 1200, 2000)
+    angle = rng.choice([-1, 1]) * rng.uniform(5, 35)
+    frac = (rng.uniform(0.5, 0.75), rng.uniform(0.5, 0.75))
+    return _turned_sheet_photo(rng, d, size, angle, frac, table_top)
 
 
 def cloth(size, rng):
@@ -608,14 +613,7 @@ def gen_patterned_table(rng, d, i):
     size = _size(rng, 1200, 2000)
     angle = rng.uniform(-25, 25)
     frac = (rng.uniform(0.45, 0.75), rng.uniform(0.45, 0.75))
-    if size[0] > size[1]:
-        frac = (frac[0] * size[1] / size[0], frac[1])
-    quad = quad_turned(size, rng, frac, angle)
-    wh = _sheet_size(quad)
-    ink = _digit_on_sheet(rng, d, wh, 0.2, 0.45)
-    sh = sheet(wh, rng, ink, _ink_colour(rng), at=(rng.uniform(0.35, 0.65), rng.uniform(0.35, 0.65)))
-    rgb = lay_on_table(sh, quad, cloth(size, rng))
-    return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
+    return _turned_sheet_photo(rng, d, size, angle, frac, cloth)
 
 
 def fold_shade(size, rng):
