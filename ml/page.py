@@ -289,19 +289,19 @@ def beyond(g, page):
     # Paper in the shade of a fold is still most of the sheet's brightness, and as smooth; a
     # table is darker (a desk, wood) or, as light as that, grainier (its grain and crumbs would
     # be read as writing).
-    if level < FOLD_SHADE * page.paper or _grain(g, rest) > FOLD_GRAIN * _grain(g, ~rest):
+    if level < FOLD_SHADE * page.paper:
         return None
-    return Page(g, rest, False, None, level)
-
-
-def _grain(g, where):
-    """The median size of the grey's second differences over `where` (a bool mask of `g`), a
-    few pixels in from its edge, on the small copy the sheet is looked for in."""
+    # The grain: the median size of the grey's second differences, a few pixels in from the
+    # edge, on the small copy the sheet is looked for in.
     h, w = g.shape
     s = SMALL / max(h, w)
     size = (max(1, round(w * s)), max(1, round(h * s)))
-    small = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
-    inner = cv2.erode(cv2.resize(where.view(np.uint8), size, interpolation=cv2.INTER_NEAREST), np.ones((7, 7), np.uint8))
-    if not inner.any():
-        return 0.0
-    return float(median(np.abs(cv2.Laplacian(small, cv2.CV_32F))[inner > 0]))
+    second = np.abs(cv2.Laplacian(cv2.resize(g, size, interpolation=cv2.INTER_AREA), cv2.CV_32F))
+
+    def grain(where):
+        inner = cv2.erode(cv2.resize(where.view(np.uint8), size, interpolation=cv2.INTER_NEAREST), np.ones((7, 7), np.uint8))
+        return float(median(second[inner > 0])) if inner.any() else 0.0
+
+    if grain(rest) > FOLD_GRAIN * grain(~rest):
+        return None
+    return Page(g, rest, False, None, level)

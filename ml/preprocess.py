@@ -456,10 +456,10 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     if page is not None and not out.found and out.marks <= MAX_MARKS:
         # Nothing written on the sheet: what looked like a table beyond its edge may be more
         # paper, lit otherwise across a fold or a crease, with the writing on it. That part is
-        # read as a page of its own; failing that, the whole picture.
+        # read as a page of its own.
         rest = beyond(g, page)
-        for other in ([rest] if rest is not None else []):
-            read = _digits(g, other, full)
+        if rest is not None:
+            read = _digits(g, rest, full)
             if read.found:
                 return read
     return out
