@@ -55,6 +55,9 @@ FOLD_SHADE = 0.45
 # ... and its grain at most this many times the sheet's: a sheet and a blank fold read 1.0-1.1,
 # a grey table round a blank sheet 2.3-2.7 (ml/tests/test_preprocess_folded_page.py).
 FOLD_GRAIN = 1.5
+# ... less, along the frame's border, any sliver of table beyond the page's edge: this share of
+# the picture's long side.
+SLIVER = 0.04
 
 
 @dataclass
@@ -270,6 +273,23 @@ def _turned_upright(g, inside, hull, paper, border):
     return Page(grey, on, False, None, paper, np.linalg.inv(M))
 
 
+def _in_picture(g, page):
+    """The sheet's pixels in the given picture's (bool)."""
+    if page.to_picture is None:
+        return page.inside
+    # Warped flat or turned upright: the sheet's pixels carried back into the picture's.
+    h, w = g.shape
+    return cv2.warpPerspective(page.inside.view(np.uint8), page.to_picture, (w, h), flags=cv2.INTER_NEAREST) > 0
+
+
+def both_parts(g, page, rest):
+    """The sheet and the part beyond it (beyond()) as one page, read in place: writing across a
+    fold runs over the step in light between them, which would cut it in two. The part in the
+    shade is brightened to the sheet's level."""
+    levelled = np.where(rest.inside, g * np.float32(page.paper / max(rest.paper, 1e-3)), g)
+    return Page(levelled.astype(np.float32), _in_picture(g, page) | rest.inside, False, None, page.paper)
+
+
 def beyond(g, page):
     """What lies beyond a found sheet's edge, as a page of its own (read in place), or None.
 
@@ -277,12 +297,7 @@ def beyond(g, page):
     them: the brighter part is found as a sheet and the rest taken for the table. When nothing
     is written on that sheet, the writing may be on the rest.
     """
-    if page.to_picture is None:
-        rest = ~page.inside
-    else:
-        # Warped flat or turned upright: the sheet's pixels carried back into the picture's.
-        h, w = g.shape
-        rest = cv2.warpPerspective(page.inside.view(np.uint8), page.to_picture, (w, h), flags=cv2.INTER_NEAREST) == 0
+    rest = ~_in_picture(g, page)
     if rest.mean() < 0.1:
         return None
     level = float(median(g[rest]))
@@ -296,7 +311,8 @@ def beyond(g, page):
     h, w = g.shape
     s = SMALL / max(h, w)
     size = (max(1, round(w * s)), max(1, round(h * s)))
-    second = np.abs(cv2.Laplacian(cv2.resize(g, size, interpolation=cv2.INTER_AREA), cv2.CV_32F))
+    small = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
+    second = np.abs(cv2.Laplacian(small, cv2.CV_32F))
 
     def grain(where):
         inner = cv2.erode(cv2.resize(where.view(np.uint8), size, interpolation=cv2.INTER_NEAREST), np.ones((7, 7), np.uint8))
@@ -304,4 +320,17 @@ def beyond(g, page):
 
     if grain(rest) > FOLD_GRAIN * grain(~rest):
         return None
+    # The other part alone: where the frame cuts the page's edge, a sliver of table lies beyond
+    # it too, whose edge would read as a 1. Along the frame's border, the part ends at the convex
+    # hull of the rest's largest region between sharp edges (as find_page finds regions).
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8), borderType=cv2.BORDER_REPLICATE)
+    edges = cv2.dilate(_sharp_edges(closed).view(np.uint8), np.ones((3, 3), np.uint8))
+    rest_small = cv2.resize(rest.view(np.uint8), size, interpolation=cv2.INTER_NEAREST)
+    n, labels = cv2.connectedComponents(rest_small & (1 - edges), connectivity=4)
+    if n > 1:
+        largest = 1 + int(np.argmax(np.bincount(labels.ravel(), minlength=n)[1:]))
+        part = _fill(_outline((labels == largest).view(np.uint8))[1], labels.shape)
+        b = max(1, round(SLIVER * SMALL))
+        part[b:-b, b:-b] = True
+        rest = rest & cv2.resize(part.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
     return Page(g, rest, False, None, level)

@@ -14,7 +14,7 @@ from ml.decode import MAX_PIXELS, decode
 from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
 from ml.objects import lying_on_page
-from ml.page import beyond, find_page
+from ml.page import beyond, both_parts, find_page
 from ml.quantiles import median, percentile
 from ml.segment import BEND_COST, CROSS, MAX_MARKS, Lattice, bend, components, cut_points, group, stroke_width
 from ml.shrink import shrink
@@ -50,6 +50,12 @@ MNIST_STROKE = 10.8
 COARSE = 96
 # Neighbouring pixels' grey steps the noise is measured from (_ink_map).
 NOISE_SAMPLE = 20000
+# Paper is read against one level where evenly lit; not where SHADED_SHARE of the picture or more
+# lies between SHADED_FLOOR and 1 - SHADED_STEP of that level: paper in the shade of a fold, too
+# light for ink and too large for a stroke (_shaded_part).
+SHADED_STEP = 0.08
+SHADED_FLOOR = 0.5
+SHADED_SHARE = 0.15
 # Ink closer than this share of the picture's long side to a sheet's edge is the edge's shade.
 SHEET_MARGIN = 0.012
 # An outline whose grey changes by less than this share of its contrast per pixel is soft.
@@ -81,6 +87,7 @@ class Preprocessed:
     marks: int = 0               # digit-like marks found, before any cap
     near_edge: bool = False      # some digit lies at the edge of what was read
     digit_height: int = 0        # smallest digit's height in working pixels
+    at_edge: bool = False        # some digit's ink reaches the edge of the sheet it was read on
 
     @property
     def found(self) -> bool:
@@ -220,6 +227,14 @@ def _paper_cells(coarse, cells, inner, inverted):
     return coarse[side]
 
 
+def _shaded_part(coarse, level):
+    """Whether a large part of the picture lies a little darker than the paper: the part of a
+    page in the shade of a fold, which the paper's level measured on the part in the light would
+    make ink (the whole shaded part read as one digit, or its step beside a small digit as a 1)."""
+    mild = (coarse < (1 - SHADED_STEP) * level) & (coarse > SHADED_FLOOR * level)
+    return float(mild.mean()) >= SHADED_SHARE
+
+
 def _ink_map(g, page=None):
     """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor, background's spread,
     scale: the grey change that full contrast is on the paper's level)."""
@@ -254,10 +269,10 @@ def _ink_map(g, page=None):
     paper = _paper_cells(coarse, cells, inner, inverted)
     p10, p90 = percentile(paper, [10, 90])
     spread = float(p90 - p10)
-    if spread < 0.03:
+    level = float(median(paper))
+    if spread < 0.03 and not (inverted and _shaded_part(coarse, level)):
         # Evenly lit paper or a drawing canvas: one level is right everywhere, even inside a
         # blot of ink wider than any local window (and the local estimate need not be made).
-        level = float(median(paper))
         bg = np.full(coarse.shape, level, np.float32)
     else:
         bg = _background(coarse, inverted, k)
@@ -453,16 +468,20 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
         return Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
     page = find_page(g)
     out = _digits(g, page, full)
-    if page is not None and not out.found and out.marks <= MAX_MARKS:
-        # Nothing written on the sheet: what looked like a table beyond its edge may be more
-        # paper, lit otherwise across a fold or a crease, with the writing on it. That part is
-        # read as a page of its own.
-        rest = beyond(g, page)
-        if rest is not None:
-            read = _digits(g, rest, full)
-            if read.found:
-                return read
-    return out
+    if page is None or out.marks > MAX_MARKS or (out.found and not out.at_edge):
+        return out
+    # Nothing written on the sheet, or writing that runs to its edge: what looked like a table
+    # beyond the edge may be more paper, lit otherwise across a fold or a crease. Writing wholly
+    # on that part is read on it alone; writing across the fold on both parts together.
+    rest = beyond(g, page)
+    if rest is None:
+        return out
+    if not out.found:
+        out = _digits(g, rest, full)
+        if not out.at_edge:
+            return out
+    whole = _digits(g, both_parts(g, page, rest), full)
+    return whole if whole.found else out
 
 
 def _digits(g, page, full):
@@ -611,4 +630,22 @@ def _digits(g, page, full):
     out = Preprocessed(np.stack(inputs).astype(np.float32), boxes, inverted, full, alternatives)
     out.page, out.uneven_light, out.marks, out.near_edge = page is not None, spread, marks, near_edge
     out.digit_height = int(min(heights)) if heights else 0
+    out.at_edge = page is not None and _at_edge(page.inside, labels, groups, max(h, w))
     return out
+
+
+def _at_edge(inside, labels, groups, long_side):
+    """Whether some group's ink comes within a few pixels of where the sheet's ink was cut off
+    (SHEET_MARGIN in from its edge); a frame's border is no edge of the sheet."""
+    reach = max(2, round(SHEET_MARGIN * long_side)) + 3
+    h, w = inside.shape
+    kernel = np.ones((2 * reach + 1, 2 * reach + 1), np.uint8)
+    for grp in groups:
+        x0, y0, x1, y1 = grp["box"]
+        X0, Y0, X1, Y1 = max(0, x0 - reach), max(0, y0 - reach), min(w, x1 + reach), min(h, y1 + reach)
+        if inside[Y0:Y1, X0:X1].all():
+            continue
+        near = cv2.dilate(np.isin(labels[Y0:Y1, X0:X1], grp["labels"]).view(np.uint8), kernel)
+        if (near.view(bool) & ~inside[Y0:Y1, X0:X1]).any():
+            return True
+    return False
