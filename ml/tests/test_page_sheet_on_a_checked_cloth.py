@@ -51,9 +51,9 @@ def test_a_sheet_with_no_cloth_round_it_is_found_as_before():
     assert page is not None and page.quad is not None
 
 
-def _photo(digit_pixels, rng, turn):
+def _photo(digit_pixels, rng, turn, stripes=False):
     """JPEG bytes: an MNIST digit on a sheet, turned by `turn` degrees, on a red-and-white cloth."""
-    cloth = _cloth((700, 900), int(rng.uniform(28, 60)))[..., None]
+    cloth = _cloth((700, 900), int(rng.uniform(28, 60)), stripes=stripes)[..., None]
     picture = cloth * np.float32((236, 236, 234)) / 0.93 + (1 - cloth / 0.93) * np.float32((190, 30, 40))
     sheet = np.empty((460, 520, 3), np.float32)
     sheet[:] = (235, 232, 228)
@@ -78,3 +78,19 @@ def test_digits_on_a_sheet_on_a_checked_cloth_are_read(mnist_test_set):
     photos = [_photo(x[i], rng, turn=rng.uniform(-20, 20)) for i in picked]
     answers = [getattr(r, "number", None) for r in recognise_many(photos)]
     assert answers == [str(y[i]) for i in picked]
+
+
+def test_digits_on_a_sheet_along_a_striped_cloth_are_read(mnist_test_set):
+    # Stripes that meet the sheet's sides at a shallow angle join it as long strips, not teeth:
+    # the sheet found took them in, and they were read as 1s: 7 of these 12 read right before
+    # ("111", "1111", "1311"). Still misread: where a light stripe wider than the plain region's
+    # window adjoins the sheet, the plain region reaches into it (3 of 12).
+    from ml.recognise import recognise_many
+
+    x, y = mnist_test_set
+    rng = np.random.default_rng(8)
+    picked = rng.choice(len(x), 12, replace=False)
+    photos = [_photo(x[i], rng, turn=rng.choice([-1, 1]) * rng.uniform(3, 12), stripes=True) for i in picked]
+    answers = [getattr(r, "number", None) for r in recognise_many(photos)]
+    right = sum(a == str(y[i]) for a, i in zip(answers, picked))
+    assert right >= 9, answers
