@@ -477,9 +477,12 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Prepr
     if rest is None:
         return out
     if not out.found:
-        out = _digits(g, rest, full)
-        if not out.at_edge:
+        read = _digits(g, rest, full)
+        if not read.found:
             return out
+        if not read.at_edge:
+            return read
+        out = read
     whole = _digits(g, both_parts(g, page, rest), full)
     return whole if whole.found else out
 
