@@ -2,9 +2,11 @@
 
 A sheet is the large bright region bounded by sharp edges. Sharp is what tells it from light:
 the soft edge of a shadow across the page changes slowly, a sheet's edge on a table within a
-pixel or two at this scale. When the sheet's four corners are in the picture, the page is warped
-flat (keystone and rotation undone); otherwise everything outside the sheet is ignored. Either
-way, neither the polarity nor the paper's level is ever read from the table.
+pixel or two at this scale. On a striped or checked cloth, whose light stripes meet the sheet
+with no edge, it is also the plain paper within the pattern. When the sheet's four corners are
+in the picture, the page is warped flat (keystone and rotation undone); otherwise everything
+outside the sheet is ignored. Either way, neither the polarity nor the paper's level is ever
+read from the table.
 """
 from dataclasses import dataclass
 
@@ -371,7 +373,8 @@ def beyond(g, page):
 
     A fold or a crease across a page lights its two parts differently, with a sharp step between
     them: the brighter part is found as a sheet and the rest taken for the table. When nothing
-    is written on that sheet, the writing may be on the rest.
+    is written on that sheet, the writing may be on the rest; when the writing runs to its edge,
+    it may go on there (both_parts()).
     """
     rest = ~_in_picture(g, page)
     if rest.mean() < 0.1:
