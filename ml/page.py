@@ -63,6 +63,8 @@ PLAIN_SPREAD = 0.05
 PATTERNED = 0.3
 PATTERN_ROUND = 0.9
 OVERREACH = 1.15
+# The band round a sheet where the table is looked for, in pixels at SMALL.
+RING = 9
 # The least step in grey (0..1) from a sheet down to the table round it.
 TABLE_STEP = 0.06
 # Beyond a sheet with nothing written on it, as bright as this share of the sheet or brighter,
@@ -127,6 +129,24 @@ def _order(quad):
     return np.roll(q, -int(np.argmin(score)), 0)
 
 
+def _small(g):
+    """The copy of grey picture `g` the sheet is looked for in: SMALL pixels on its long side."""
+    h, w = g.shape
+    s = SMALL / max(h, w)
+    return cv2.resize(g, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+
+
+def _closed(small):
+    """`small` with thin dark marks closed: ruled lines and pen strokes must not cut the sheet
+    into strips."""
+    return cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8), borderType=cv2.BORDER_REPLICATE)
+
+
+def _largest(labels, n):
+    """The label of the largest of `n` - 1 labelled regions (0 is the background)."""
+    return 1 + int(np.argmax(np.bincount(labels.ravel(), minlength=n)[1:]))
+
+
 def _outline(region):
     """The largest outer contour of a 0/1 region, and its convex hull."""
     contours, _ = cv2.findContours(region, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
@@ -163,15 +183,12 @@ def find_page(g):
     if long_side < 300:
         return None   # a drawing or a crop, not a sheet on a table
     s = SMALL / long_side
-    sw, sh = max(1, round(w * s)), max(1, round(h * s))
-    small = cv2.resize(g, (sw, sh), interpolation=cv2.INTER_AREA)
-    # Close thin dark marks first: ruled lines and pen strokes must not cut the sheet into strips.
-    small = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8), borderType=cv2.BORDER_REPLICATE)
+    small = _closed(_small(g))
     # The sheet as the largest bright region between sharp edges, and on a striped or checked
     # cloth as the plain paper in the pattern, whose edge lies up to half a window in from the
     # sheet's (the table round it is looked for that much further out).
     bright, plain = _bright_region(small), _plain_region(small)
-    first, then = (bright, 9), (plain, PLAIN_WINDOW + 9)
+    first, then = (bright, RING), (plain, PLAIN_WINDOW + RING)
     if bright is not None and plain is not None:
         # The plain sheet grown back to the sheet's edge: Steiner's formula for a convex outline.
         r = PLAIN_WINDOW // 2
@@ -234,7 +251,7 @@ def _plain_region(small):
     n, labels = cv2.connectedComponents(plain, connectivity=4)
     if n < 2:
         return None
-    largest = (labels == 1 + int(np.argmax(np.bincount(labels.ravel(), minlength=n)[1:]))).view(np.uint8)
+    largest = (labels == _largest(labels, n)).view(np.uint8)
     # Left half a window in from the sheet's edge (the windows reaching past it see the cloth):
     # grown back, it took in the light stripes along the sheet's side, whose dark neighbours were
     # read as 1s (tuning split, while this was built: grown by an 11-pixel disc, 22 wrong of 300;
@@ -248,7 +265,7 @@ def _plain_region(small):
     return region, hull, hull, True
 
 
-def _sheet(g, small, s, region, c, hull, checked, reach=9):
+def _sheet(g, small, s, region, c, hull, checked, reach=RING):
     """The Page of the region found, or None when it is no sheet on a table: the table is looked
     for in a band `reach` pixels wide round it."""
     h, w = g.shape
@@ -388,9 +405,8 @@ def beyond(g, page):
     # The grain: the median size of the grey's second differences, a few pixels in from the
     # edge, on the small copy the sheet is looked for in.
     h, w = g.shape
-    s = SMALL / max(h, w)
-    size = (max(1, round(w * s)), max(1, round(h * s)))
-    small = cv2.resize(g, size, interpolation=cv2.INTER_AREA)
+    small = _small(g)
+    size = small.shape[::-1]
     second = np.abs(cv2.Laplacian(small, cv2.CV_32F))
 
     def grain(where):
@@ -402,13 +418,11 @@ def beyond(g, page):
     # The other part alone: where the frame cuts the page's edge, a sliver of table lies beyond
     # it too, whose edge would read as a 1. Along the frame's border, the part ends at the convex
     # hull of the rest's largest region between sharp edges (as find_page finds regions).
-    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8), borderType=cv2.BORDER_REPLICATE)
-    edges = cv2.dilate(_sharp_edges(closed).view(np.uint8), np.ones((3, 3), np.uint8))
+    edges = cv2.dilate(_sharp_edges(_closed(small)).view(np.uint8), np.ones((3, 3), np.uint8))
     rest_small = cv2.resize(rest.view(np.uint8), size, interpolation=cv2.INTER_NEAREST)
     n, labels = cv2.connectedComponents(rest_small & (1 - edges), connectivity=4)
     if n > 1:
-        largest = 1 + int(np.argmax(np.bincount(labels.ravel(), minlength=n)[1:]))
-        part = _fill(_outline((labels == largest).view(np.uint8))[1], labels.shape)
+        part = _fill(_outline((labels == _largest(labels, n)).view(np.uint8))[1], labels.shape)
         b = max(1, round(SLIVER * SMALL))
         part[b:-b, b:-b] = True
         rest = rest & cv2.resize(part.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)

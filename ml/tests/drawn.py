@@ -1,5 +1,6 @@
 """Pictures the frame and object tests draw: pieces of a drawn mask, a drawn 3, and MNIST digits
-photographed on paper with a pen's mark added (a ring round the digit, a line under it)."""
+photographed on paper with a pen's mark added (a ring round the digit, a line under it); and how
+the page and fold tests read photographed MNIST digits."""
 import io
 
 import cv2
@@ -60,3 +61,19 @@ def left_alone(draw, name, shape=(300, 400)):
     assert not clear_touching_frames(mask, labels, comps), name
     assert (mask == before).all(), name
     return labels, comps
+
+
+def read_photos(mnist_test_set, seed, n, photo):
+    """(answers, right answers) for n MNIST test digits, picked with `seed`, each photographed by
+    photo(digit_pixels, rng, k) and read by ml.recognise."""
+    from ml.recognise import recognise_many
+
+    x, y = mnist_test_set
+    rng = np.random.default_rng(seed)
+    picked = rng.choice(len(x), n, replace=False)
+    photos = [photo(x[i], rng, k) for k, i in enumerate(picked)]
+    return [getattr(r, "number", None) for r in recognise_many(photos)], [str(y[i]) for i in picked]
+
+
+def count_right(answers, truths):
+    return sum(a == t for a, t in zip(answers, truths))

@@ -10,6 +10,7 @@ import pytest
 from PIL import Image
 
 from ml.page import find_page
+from ml.tests.drawn import count_right, read_photos
 
 SHEET = (120, 200, 580, 700)   # top, left, bottom, right
 
@@ -70,14 +71,8 @@ def _photo(digit_pixels, rng, turn, stripes=False):
 
 
 def test_digits_on_a_sheet_on_a_checked_cloth_are_read(mnist_test_set):
-    from ml.recognise import recognise_many
-
-    x, y = mnist_test_set
-    rng = np.random.default_rng(7)
-    picked = rng.choice(len(x), 12, replace=False)
-    photos = [_photo(x[i], rng, turn=rng.uniform(-20, 20)) for i in picked]
-    answers = [getattr(r, "number", None) for r in recognise_many(photos)]
-    assert answers == [str(y[i]) for i in picked]
+    answers, truths = read_photos(mnist_test_set, 7, 12, lambda d, rng, k: _photo(d, rng, turn=rng.uniform(-20, 20)))
+    assert answers == truths
 
 
 def test_digits_on_a_sheet_along_a_striped_cloth_are_read(mnist_test_set):
@@ -85,12 +80,6 @@ def test_digits_on_a_sheet_along_a_striped_cloth_are_read(mnist_test_set):
     # the sheet found took them in, and they were read as 1s: 7 of these 12 read right before
     # ("111", "1111", "1311"). Still misread: where a light stripe wider than the plain region's
     # window adjoins the sheet, the plain region reaches into it (3 of 12).
-    from ml.recognise import recognise_many
-
-    x, y = mnist_test_set
-    rng = np.random.default_rng(8)
-    picked = rng.choice(len(x), 12, replace=False)
-    photos = [_photo(x[i], rng, turn=rng.choice([-1, 1]) * rng.uniform(3, 12), stripes=True) for i in picked]
-    answers = [getattr(r, "number", None) for r in recognise_many(photos)]
-    right = sum(a == str(y[i]) for a, i in zip(answers, picked))
-    assert right >= 9, answers
+    answers, truths = read_photos(mnist_test_set, 8, 12,
+                                  lambda d, rng, k: _photo(d, rng, turn=rng.choice([-1, 1]) * rng.uniform(3, 12), stripes=True))
+    assert count_right(answers, truths) >= 9, answers

@@ -10,7 +10,7 @@ import pytest
 from PIL import Image
 
 from ml.preprocess import preprocess
-from ml.recognise import recognise_many
+from ml.tests.drawn import count_right, read_photos
 
 
 def _folded(digit_pixels, rng, on_dark_side, shade=(0.72, 0.88), away=220, sliver=0, soft=1.0):
@@ -40,29 +40,18 @@ def _folded(digit_pixels, rng, on_dark_side, shade=(0.72, 0.88), away=220, slive
     return out.getvalue()
 
 
-def _read(mnist_test_set, seed, n, photo):
-    """How many of n MNIST test digits, each photographed by photo(digit_pixels, rng, k), are read
-    right; and the answers."""
-    x, y = mnist_test_set
-    rng = np.random.default_rng(seed)
-    picked = rng.choice(len(x), n, replace=False)
-    photos = [photo(x[i], rng, k) for k, i in enumerate(picked)]
-    answers = [getattr(r, "number", None) for r in recognise_many(photos)]
-    return sum(a == str(y[i]) for a, i in zip(answers, picked)), answers
-
-
 @pytest.mark.parametrize("on_dark_side", [True, False], ids=["shaded part", "lit part"])
 def test_a_digit_on_either_part_of_a_folded_page_is_read(on_dark_side, mnist_test_set):
-    right, answers = _read(mnist_test_set, 5, 10, lambda d, rng, k: _folded(d, rng, on_dark_side))
+    answers, truths = read_photos(mnist_test_set, 5, 10, lambda d, rng, k: _folded(d, rng, on_dark_side))
     # Before, the shaded part's 10 were all "no digit found". On the lit part one 6, close to the
     # fold, is read "65" (as before): the fold's own step beside it.
-    assert right >= 9, answers
+    assert count_right(answers, truths) >= 9, answers
 
 
 def test_a_digit_across_the_fold_is_read_whole(mnist_test_set):
     # Before, the part of the digit beyond the sheet's edge was cut off: 7 of these 10 read right.
-    right, answers = _read(mnist_test_set, 11, 10, lambda d, rng, k: _folded(d, rng, False, away=0))
-    assert right >= 9, answers
+    answers, truths = read_photos(mnist_test_set, 11, 10, lambda d, rng, k: _folded(d, rng, False, away=0))
+    assert count_right(answers, truths) >= 9, answers
 
 
 def _small(data, long_side=280):
@@ -77,16 +66,16 @@ def test_the_shaded_part_of_a_fold_is_not_read_as_ink(mnist_test_set):
     # Where no sheet is looked for, evenly lit paper is read against one level: that of the part
     # in the light, against which the part in the shade was ink. 8 of 20 read right before; the
     # others came back "no digit found" or the fold's step as a 0 or a 1.
-    right, answers = _read(mnist_test_set, 12, 20,
+    answers, truths = read_photos(mnist_test_set, 12, 20,
                            lambda d, rng, k: _small(_folded(d, rng, k % 2 == 0, away=int(rng.integers(0, 120)))))
-    assert right >= 19, answers
+    assert count_right(answers, truths) >= 19, answers
 
 
 def test_a_sliver_of_table_beyond_the_shaded_part_is_not_a_one(mnist_test_set):
     # Where the frame cuts the page's edge, the table's edge beyond the shaded part was read as a
     # 1 beside the digit: 0 of 10 right before ("17", "16", ...).
-    right, answers = _read(mnist_test_set, 13, 10, lambda d, rng, k: _folded(d, rng, True, sliver=30))
-    assert right >= 9, answers
+    answers, truths = read_photos(mnist_test_set, 13, 10, lambda d, rng, k: _folded(d, rng, True, sliver=30))
+    assert count_right(answers, truths) >= 9, answers
 
 
 def test_a_blank_sheet_on_a_table_still_has_no_digit():
