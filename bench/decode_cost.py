@@ -6,6 +6,9 @@ For each format (2500×2500 pictures, smooth and noisy) it prints the measured d
 the estimate that the budget is checked against, and their ratio: every ratio must stay
 below 1 (the estimate errs high), or COST_NS needs raising. It also times check_upload() on the
 6300×6300 lossless WebP and deflate TIFF that the budget refuses.
+
+HEIC is measured too where pillow-heif (which can encode it; serving only decodes, with
+pi-heif) is installed: `pip install pillow-heif` first.
 """
 import io
 import time
@@ -20,7 +23,19 @@ CASES = [("PNG", "L", {}), ("PNG", "RGB", {}), ("PNG", "RGBA", {}), ("PNG", "P",
          ("TIFF", "RGB", {"compression": "tiff_adobe_deflate"}), ("TIFF", "RGB", {"compression": "tiff_lzw"}),
          ("TIFF", "RGB", {}), ("TIFF", "RGB", {"compression": "packbits"}), ("TIFF", "RGB", {"compression": "jpeg"}),
          ("TIFF", "1", {"compression": "group4"}), ("GIF", "P", {}), ("BMP", "RGB", {}),
-         ("JPEG", "RGB", {"quality": 90}), ("JPEG", "L", {"quality": 90})]
+         ("JPEG", "RGB", {"quality": 90}), ("JPEG", "L", {"quality": 90}),
+         ("AVIF", "RGB", {"quality": 50}), ("AVIF", "RGB", {"quality": 90})]
+HEIF_CASES = [("HEIF", "RGB", {"quality": 50}), ("HEIF", "RGB", {"quality": 90})]
+
+
+def _cases():
+    try:
+        import pillow_heif
+    except ImportError:
+        print("(pillow-heif not installed: no HEIC encoder, HEIC not measured)")
+        return CASES
+    pillow_heif.register_heif_opener()
+    return CASES + HEIF_CASES
 
 
 def _picture(size, noisy, rng):
@@ -43,12 +58,14 @@ def _best_of(fn, n=3):
 
 def main(size=(2500, 2500)):
     rng = np.random.default_rng(0)
-    budget = decode_module.BUDGET_SECONDS
+    budget, budgets = decode_module.BUDGET_SECONDS, decode_module.FORMAT_BUDGET_SECONDS
     decode_module.BUDGET_SECONDS, decode_module.BUDGET_BYTES = float("inf"), float("inf")
+    decode_module.FORMAT_BUDGET_SECONDS = {}
     worst = 0.0
+    cases = _cases()
     for noisy in (False, True):
         base = _picture(size, noisy, rng)
-        for fmt, mode, options in CASES:
+        for fmt, mode, options in cases:
             out = io.BytesIO()
             base.convert(mode).save(out, fmt, **options)
             data = out.getvalue()
@@ -61,7 +78,7 @@ def main(size=(2500, 2500)):
             print(f"{fmt:5} {mode:4} {str(options):42} {'noisy' if noisy else 'smooth':6} {len(data) / 1e6:6.2f} MB "
                   f"decode {actual * 1000:7.1f} ms  estimate {estimate * 1000:7.1f} ms  ratio {actual / estimate:4.2f}")
     print(f"worst ratio {worst:.2f} (must stay below 1)")
-    decode_module.BUDGET_SECONDS = budget
+    decode_module.BUDGET_SECONDS, decode_module.FORMAT_BUDGET_SECONDS = budget, budgets
     blank = Image.new("RGB", (6300, 6300), "white")
     for fmt, options in (("WEBP", {"lossless": True}), ("TIFF", {"compression": "tiff_adobe_deflate"})):
         out = io.BytesIO()

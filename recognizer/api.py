@@ -54,6 +54,9 @@ def serialize(record):
         "finished_at": iso(record.get("finished_at")),
         "duration_ms": record.get("duration_ms"),
         "image_url": reverse("recognizer-upload", args=[pid]),
+        # The worker's PNG thumbnail, once it has read the picture: what a card shows, since a
+        # browser cannot show every format accepted (HEIC outside Safari, TIFF).
+        "thumb_url": reverse("recognizer-thumb", args=[pid]) if record["status"] in ("finished", "failed") else None,
         "input_url": reverse("recognizer-input", args=[pid]) if record["status"] == "finished" else None,
         "explain_url": reverse("recognizer-explain", args=[pid]) if record["status"] == "finished" else None,
     }

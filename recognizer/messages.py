@@ -15,8 +15,8 @@ from django.utils.translation import gettext, gettext_noop as _
 REASONS = {
     "empty": _("The file is empty."),
     "svg": _("SVG drawings cannot be read here; please upload a PNG or JPEG picture."),
-    "not_image": _("This file is not a picture we can read. Please upload a PNG, JPEG, GIF, WebP, BMP or "
-                    "TIFF image."),
+    "not_image": _("This file is not a picture we can read. Please upload a PNG, JPEG, HEIC, WebP, AVIF, "
+                    "GIF, BMP or TIFF image."),
     "too_many_pixels": _("The picture is too large (%(width)d×%(height)d pixels); the limit is "
                           "%(limit_mp)g megapixels."),
     "bomb": _("The picture has far too many pixels to be read."),

@@ -12,7 +12,7 @@ from .records import make_record, png
 
 ZH = {"HTTP_ACCEPT_LANGUAGE": "zh-Hans"}
 # Words that stay as they are in a Chinese page: format names, units, the API's name, a key.
-ALLOWED = {"PNG", "JPEG", "GIF", "WebP", "BMP", "TIFF", "SVG", "JSON", "API", "CSV", "Shift", "MB", "KB",
+ALLOWED = {"PNG", "JPEG", "HEIC", "AVIF", "GIF", "WebP", "BMP", "TIFF", "SVG", "JSON", "API", "CSV", "Shift", "MB", "KB",
            "English",  # the language switch names English in English (lang="en")
            # The dashboard's model card: model names, libraries and their versions.
            "cnn", "lenet", "mlp", "softmax", "python", "keras", "tensorflow", "cpu", "numpy", "pillow", "django"}
@@ -99,7 +99,7 @@ def test_api_errors_in_chinese_carry_no_english_sentence(client):
     fake = failed_record("fake.png", "not_image")
     body = client.get(f"/api/predictions/{fake}", **ZH).json()
     assert body["error_code"] == "not_image"
-    assert body["error"] == "这个文件不是可以读取的图片。请上传 PNG、JPEG、GIF、WebP、BMP 或 TIFF 图片。"
+    assert body["error"] == "这个文件不是可以读取的图片。请上传 PNG、JPEG、HEIC、WebP、AVIF、GIF、BMP 或 TIFF 图片。"
     live = client.post("/api/live", {"image": SimpleUploadedFile("live.png", b"not a picture")}, **ZH)
     assert live.status_code == 400
     assert live.json()["code"] == "not_image" and english_words(live.json()["error"]) == []

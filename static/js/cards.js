@@ -74,6 +74,9 @@
   }
 
   function fill(card, data) {
+    // Once read, the card shows the worker's PNG thumbnail: small, and drawn from any format.
+    var thumb = card.querySelector(".thumb");
+    if (thumb && data.thumb_url && thumb.getAttribute("src") !== data.thumb_url) thumb.src = data.thumb_url;
     card.dataset.status = data.status;
     card.className = "card status-" + data.status;
     var outcome = card.querySelector(".outcome");
@@ -137,6 +140,17 @@
     showFailed(card.querySelector(".outcome"), message, text("refused"));
     return card;
   }
+
+  // A picture this browser cannot show (a HEIC outside Safari before its thumbnail exists, a
+  // damaged file that has none) leaves the card's grey square rather than a broken-image icon.
+  var BLANK = "data:image/gif;base64,R0lGODlhAQABAAAAACH5BAEKAAEALAAAAAABAAEAAAICTAEAOw==";
+  function blank(img) { if (img.getAttribute("src") !== BLANK) img.src = BLANK; }
+  document.addEventListener("error", function (event) {
+    if (event.target.classList && event.target.classList.contains("thumb")) blank(event.target);
+  }, true);
+  Array.prototype.forEach.call(document.querySelectorAll(".card .thumb"), function (img) {
+    if (img.complete && img.naturalWidth === 0 && img.getAttribute("src")) blank(img);
+  });
 
   window.DigitCards = {create: create, fill: fill, watch: watch, refused: refused};
 })();

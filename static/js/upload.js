@@ -38,10 +38,14 @@
     [0x4d, 0x4d, 0x00, 0x2a]                             // TIFF, big-endian
   ];
 
+  // HEIC (iPhones' photos) and AVIF are ISO media files: an "ftyp" box first, naming its brand.
+  var BRANDS = ["heic", "heix", "heim", "heis", "hevc", "hevx", "hevm", "hevs", "mif1", "msf1", "avif", "avis"];
+
   function isPicture(bytes) {
-    var webp = bytes.length >= 12 && String.fromCharCode.apply(null, bytes.slice(0, 4)) === "RIFF" &&
-      String.fromCharCode.apply(null, bytes.slice(8, 12)) === "WEBP";
-    return webp || SIGNATURES.some(function (sig) {
+    var ascii = function (from, to) { return String.fromCharCode.apply(null, bytes.slice(from, to)); };
+    var webp = bytes.length >= 12 && ascii(0, 4) === "RIFF" && ascii(8, 12) === "WEBP";
+    var media = bytes.length >= 12 && ascii(4, 8) === "ftyp" && BRANDS.indexOf(ascii(8, 12)) >= 0;
+    return webp || media || SIGNATURES.some(function (sig) {
       return sig.every(function (b, i) { return bytes[i] === b; });
     });
   }
@@ -58,12 +62,21 @@
     chosen.forEach(function (item) {
       var li = document.createElement("li");
       li.className = item.problem ? "preview refused" : "preview";
-      if (!item.problem) {
+      if (!item.problem && !item.noPreview) {
         var img = document.createElement("img");
         img.src = item.url;
         img.alt = "";
         img.width = 56; img.height = 56;
+        // A browser that cannot show the format (HEIC outside Safari) still sends it, and the
+        // server reads it; the list shows the format's name instead, and offers no crop.
+        img.addEventListener("error", function () { item.noPreview = true; render(); });
         li.appendChild(img);
+      } else if (!item.problem) {
+        var format = document.createElement("span");
+        format.className = "no-preview";
+        format.textContent = (item.file.name.split(".").pop() || "?").slice(0, 5).toUpperCase();
+        format.title = text("no-preview");
+        li.appendChild(format);
       }
       var about = document.createElement("span");
       about.className = "about";
@@ -75,7 +88,7 @@
       detail.textContent = item.problem || size(item.file.size) + (item.crop ? " · " + text("cropped") : "");
       about.append(name, detail);
       li.appendChild(about);
-      if (!item.problem && item.checked) {
+      if (!item.problem && item.checked && !item.noPreview) {
         var crop = document.createElement("button");
         crop.type = "button";
         crop.className = "secondary small crop-button";

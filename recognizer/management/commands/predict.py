@@ -14,7 +14,7 @@ class Command(BaseCommand):
             "or one JSON object per line with --json. Runs in-process: no queue, no worker.")
 
     def add_arguments(self, parser):
-        parser.add_argument("files", nargs="+", metavar="FILE", help="picture files (PNG, JPEG, GIF, WebP, BMP, TIFF)")
+        parser.add_argument("files", nargs="+", metavar="FILE", help="picture files (PNG, JPEG, HEIC, WebP, AVIF, GIF, BMP, TIFF)")
         parser.add_argument("--json", action="store_true", help="one JSON object per line")
 
     def handle(self, *args, **options):
