@@ -64,12 +64,19 @@
       li.className = item.problem ? "preview refused" : "preview";
       if (!item.problem && !item.noPreview) {
         var img = document.createElement("img");
-        img.src = item.url;
+        img.src = item.shown || item.url;
         img.alt = "";
         img.width = 56; img.height = 56;
         // A browser that cannot show the format (HEIC outside Safari) still sends it, and the
-        // server reads it; the list shows the format's name instead, and offers no crop.
-        img.addEventListener("error", function () { item.noPreview = true; render(); });
+        // server reads it. A picture sent before is shown by its thumbnail, which keeps its
+        // shape, so a crop drawn on it holds for the original; a new one is listed by its
+        // format's name, without the crop it could not draw.
+        img.addEventListener("error", function () {
+          // (An earlier rendering's image may fail after the thumbnail took its place.)
+          if (item.thumb && img.getAttribute("src") !== item.thumb) item.shown = item.thumb;
+          else item.noPreview = true;
+          render();
+        });
         li.appendChild(img);
       } else if (!item.problem) {
         var format = document.createElement("span");
@@ -120,9 +127,11 @@
     if (cropper.item === item) cropper.close();
   }
 
-  function add(files) {
+  // `thumb`: the server's thumbnail of a picture sent before, shown if the file itself cannot be.
+  function add(files, thumb) {
     Array.prototype.forEach.call(files, function (file) {
-      var item = {file: file, problem: "", url: URL.createObjectURL(file), crop: null, checked: false};
+      var item = {file: file, problem: "", url: URL.createObjectURL(file), crop: null, checked: false,
+                  thumb: thumb || null};
       item.ready = sniff(file).then(function (problem) {
         item.problem = problem;
         item.checked = true;
@@ -201,7 +210,7 @@
     function open(item) {
       state.item = item;
       state.rect = item.crop ? item.crop.slice() : null;
-      image.src = item.url;
+      image.src = item.shown || item.url;
       panel.hidden = false;
       show();
       stage.focus();
@@ -211,6 +220,15 @@
       state.item = null;
       panel.hidden = true;
     }
+
+    // A picture this browser cannot draw (HEIC) is cropped on the server's thumbnail instead.
+    image.addEventListener("error", function () {
+      var item = state.item;
+      if (item && item.thumb && image.getAttribute("src") !== item.thumb) {
+        item.shown = item.thumb;
+        image.src = item.thumb;
+      }
+    });
 
     stage.addEventListener("pointerdown", function (event) {
       event.preventDefault();
@@ -339,7 +357,8 @@
     if (!button) return;
     var card = button.closest(".card");
     if (!card.digitFile) return;
-    add([card.digitFile]);
+    var thumb = card.querySelector(".thumb");
+    add([card.digitFile], thumb && /\/thumb\.png$/.test(thumb.src) ? thumb.src : null);
     var item = chosen[chosen.length - 1];
     item.ready.then(function () { form.scrollIntoView({block: "start"}); cropper.open(item); });
   });
@@ -352,10 +371,10 @@
       .then(function (r) { return r.ok ? r.json() : Promise.reject(); })
       .then(function (data) {
         return fetch(data.image_url).then(function (r) { return r.ok ? r.blob() : Promise.reject(); })
-          .then(function (blob) { return new File([blob], data.filename, {type: blob.type}); });
+          .then(function (blob) { return {file: new File([blob], data.filename, {type: blob.type}), thumb: data.thumb_url}; });
       })
-      .then(function (file) {
-        add([file]);
+      .then(function (picture) {
+        add([picture.file], picture.thumb);
         var item = chosen[chosen.length - 1];
         return item.ready.then(function () { if (!item.problem) cropper.open(item); });
       }, function () {});
