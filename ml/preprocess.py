@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from ml.crossed_out import crossed_out
-from ml.decode import MAX_PIXELS, decode
+from ml.decode import MAX_PIXELS, decode_with_preview
 from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
 from ml.objects import lying_on_page
@@ -88,6 +88,8 @@ class Preprocessed:
     near_edge: bool = False      # some digit lies at the edge of what was read
     digit_height: int = 0        # smallest digit's height in working pixels
     at_edge: bool = False        # some digit's ink reaches the edge of the sheet it was read on
+    # A small upright colour copy of the whole picture, when asked for (decode_with_preview).
+    preview: object = None
 
     @property
     def found(self) -> bool:
@@ -456,10 +458,18 @@ def _box_mapper(page, sx, sy):
     return back
 
 
-def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None) -> Preprocessed:
+def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None, preview=None) -> Preprocessed:
     """An upload (or the part `crop` chose: fractions x0, y0, x1, y1 of the upright picture) turned
-    into MNIST-like digits, left to right; raises ImageRejected."""
-    g, a, full = decode(data, max_pixels, crop=crop)
+    into MNIST-like digits, left to right; raises ImageRejected. `preview`, a (w, h) box: the
+    result also carries a small copy of the picture made from the same decoded pixels."""
+    g, a, full, small = decode_with_preview(data, preview, max_pixels, crop=crop)
+    out = _read(g, a, full)
+    out.preview = small
+    return out
+
+
+def _read(g, a, full):
+    """The digits of a decoded picture (grey, alpha or None, full size)."""
     if a is not None:
         g = _flatten_alpha(g, a)
     g = np.ascontiguousarray(g, np.float32)

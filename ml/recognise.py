@@ -80,6 +80,8 @@ class Recognition:
     size: tuple = field(default=(0, 0))
     # Likely cause of an unsure answer (one of HINTS), or None.
     hint: str = None
+    # A small copy of the picture, when recognise_many was asked for one (see preprocess()).
+    preview: object = None
 
     @property
     def number(self) -> str:
@@ -140,10 +142,12 @@ def _default_wholeness():
     return get_wholeness()
 
 
-def recognise_many(items, predictor=None, crops=None, wholeness=None):
+def recognise_many(items, predictor=None, crops=None, wholeness=None, preview=None):
     """A Recognition or the ImageRejected that explains the failure, per item, in order.
 
-    `crops`, when given, holds one crop box (or None) per item: see preprocess().
+    `crops`, when given, holds one crop box (or None) per item: see preprocess(). `preview`, a
+    (w, h) box: each Recognition, and each NoDigitFound or TooManyMarks, carries a small copy
+    of its picture as `preview` where one was drawn (see preprocess()).
 
     Every digit of every picture goes to the model in a single call: batching is where the
     model's time goes down.
@@ -152,15 +156,14 @@ def recognise_many(items, predictor=None, crops=None, wholeness=None):
     pending = []
     for data, crop in zip(items, crops or [None] * len(items)):
         try:
-            pre = preprocess(data, crop=crop)
+            pre = preprocess(data, crop=crop, preview=preview)
         except ImageRejected as exc:
             results.append(exc)
             continue
-        if pre.marks > MAX_MARKS:
-            results.append(TooManyMarks(pre.marks))
-            continue
-        if not pre.found:
-            results.append(NoDigitFound())
+        if pre.marks > MAX_MARKS or not pre.found:
+            refused = TooManyMarks(pre.marks) if pre.marks > MAX_MARKS else NoDigitFound()
+            refused.preview = pre.preview
+            results.append(refused)
             continue
         pending.append((len(results), pre))
         results.append(pre)
@@ -205,7 +208,8 @@ def recognise_many(items, predictor=None, crops=None, wholeness=None):
         for row, box in zip(rows, boxes):
             d = int(np.argmax(row))
             answers.append(DigitAnswer(d, float(row[d]), [float(v) for v in row], tuple(box)))
-        rec = Recognition(answers, np.stack(inputs).astype(np.float32), pre.inverted, pre.size)
+        rec = Recognition(answers, np.stack(inputs).astype(np.float32), pre.inverted, pre.size,
+                          preview=pre.preview)
         rec.hint = _hint(pre, answers, rec.low_confidence)
         results[index] = rec
     return results

@@ -16,7 +16,7 @@ from rq.exceptions import AbandonedJobError
 from rq.timeouts import JobTimeoutException
 
 from . import coalesce, history, jobs, metrics
-from .images import input_pixels, input_png, thumbnail_png
+from .images import THUMB_SIZE, input_pixels, input_png, thumbnail_png
 from .messages import INTERNAL_ERROR, TIMED_OUT, WORKER_STOPPED, code_of
 from .reconcile import PENDING, failure_message
 
@@ -93,7 +93,7 @@ def _recognise_and_record(prediction_ids, images, crops, claimed, current):
         pipe.execute()
     started = time.perf_counter()
     try:
-        results = recognise_many(images, crops=crops)
+        results = recognise_many(images, crops=crops, preview=THUMB_SIZE)
     except Exception:
         if len(images) > 1:
             # Uploads share jobs (batching.py, coalesce.py): one picture that breaks the
@@ -134,7 +134,7 @@ def _one_by_one(images, crops):
     results = []
     for data, crop in zip(images, crops or [None] * len(images)):
         try:
-            results.append(recognise_many([data], crops=[crop])[0])
+            results.append(recognise_many([data], crops=[crop], preview=THUMB_SIZE)[0])
         except Exception as exc:
             log.exception("Recognition failed for one picture of a shared job")
             results.append(_Broken(exc))
@@ -178,7 +178,7 @@ def _record(prediction_id, data, result, duration_ms, pipe):
     if isinstance(result, _Broken):
         history.mark_failed(prediction_id, INTERNAL_ERROR, code="internal_error", pipeline=pipe)
         return {"status": "failed", "error": INTERNAL_ERROR, "code": "internal_error"}
-    thumb = thumbnail_png(data)
+    thumb = thumbnail_png(data, getattr(result, "preview", None))
     if isinstance(result, ImageRejected):
         history.mark_failed(prediction_id, str(result), duration_ms=duration_ms, thumb=thumb,
                             code=result.code, params=result.params, pipeline=pipe)

@@ -1,5 +1,6 @@
 """The pictures stored with a record: the upload's thumbnail and the model's 28x28 inputs."""
 import io
+from pathlib import Path
 
 import numpy as np
 from PIL import Image
@@ -55,3 +56,18 @@ def test_the_stored_inputs_read_back_as_the_model_saw_them():
     back = input_pixels(input_png(inputs))
     assert back.shape == (4, 28, 28) and back.dtype == np.float32
     np.testing.assert_allclose(back, inputs, atol=0.5 / 255 + 1e-6)
+
+
+def test_a_thumbnail_drawn_while_reading_needs_no_second_decode(monkeypatch):
+    # The worker passes the copy made from the pixels it read (ml.decode.decode_with_preview):
+    # the file itself is then only opened for its header.
+    heic = (Path(__file__).resolve().parents[2] / "ml" / "tests" / "fixtures" / "images"
+            / "phone_sheet_305.heic").read_bytes()
+    preview = Image.new("RGB", (160, 120), (90, 60, 30))
+
+    def no_decoding(self, *args, **kwargs):
+        raise AssertionError("the picture was decoded again")
+    from pi_heif import HeifImageFile
+    monkeypatch.setattr(HeifImageFile, "load", no_decoding)
+    with Image.open(io.BytesIO(thumbnail_png(heic, preview))) as thumb:
+        assert thumb.format == "PNG" and thumb.size == (160, 120)

@@ -62,10 +62,10 @@ def test_a_picture_that_breaks_recognition_fails_alone(monkeypatch, digit_images
     poison = digit_images[5]
     real = tasks.recognise_many
 
-    def breaks_on_poison(images, crops=None):  # a fault in recognition, for one picture only
+    def breaks_on_poison(images, crops=None, preview=None):  # a fault in recognition, for one picture only
         if any(data is poison for data in images):
             raise RuntimeError("recognition fault")
-        return real(images, crops=crops)
+        return real(images, crops=crops, preview=preview)
 
     monkeypatch.setattr(tasks, "recognise_many", breaks_on_poison)
     images = [digit_images[2], poison, digit_images[8]]
