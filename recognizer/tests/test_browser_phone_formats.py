@@ -52,6 +52,9 @@ def test_an_unsure_heic_is_cropped_again_on_its_thumbnail(open_page, worker_proc
     stage_image = page.locator("#crop-image")
     page.wait_for_function(CROPS_ON_THUMBNAIL)
     assert stage_image.evaluate("img => img.decode().then(() => img.naturalWidth)") == 112
+    # Drawn larger than its 112 pixels, so that a box can be aimed on it.
+    page.wait_for_function("() => document.getElementById('crop-image').getBoundingClientRect().width > 300")
+    assert round(stage_image.bounding_box()["width"]) == 320
 
     card.locator(".result-link").click()
     page.wait_for_url("**/p/*/")

@@ -221,6 +221,14 @@
       panel.hidden = true;
     }
 
+    // A small picture (a thumbnail, a 112-pixel scan) is drawn larger, so that a box can be aimed
+    // on it; the box is kept in fractions of the picture, whatever its drawn size.
+    var AIM_SIZE = 320;
+    image.addEventListener("load", function () {
+      var longest = Math.max(image.naturalWidth, image.naturalHeight);
+      image.style.width = longest && longest < AIM_SIZE ? image.naturalWidth * AIM_SIZE / longest + "px" : "";
+    });
+
     // A picture this browser cannot draw (HEIC) is cropped on the server's thumbnail instead.
     image.addEventListener("error", function () {
       var item = state.item;
