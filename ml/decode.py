@@ -45,6 +45,8 @@ FORMATS = {
 }
 ACCEPTED_FORMATS = tuple(FORMATS)
 JPEGS = ("JPEG", "MPO")
+# ISO media files (HEIC, AVIF): a row of boxes, decoded to RGB at full size.
+ISO_MEDIA = ("HEIF", "AVIF")
 
 # Working resolution: large enough that a digit a few percent of a photo's height
 # still spans dozens of pixels, small enough that a 12 MP photo is quick. On the corpus's
@@ -182,7 +184,7 @@ def estimate(img, data_size, box=None):
     """(seconds, bytes) that decode() would spend on an opened, not yet loaded picture."""
     w, h = img.size
     bands = BANDS.get(img.mode, 4)
-    if img.format in ("WEBP", "HEIF", "AVIF"):
+    if img.format == "WEBP" or img.format in ISO_MEDIA:
         bands = max(bands, 3)
     depth = BAND_BYTES.get(img.mode, 1)
     if img.format in JPEGS:
@@ -278,7 +280,7 @@ def check_upload(data: bytes, *, max_bytes: int = MAX_BYTES, max_pixels: int = M
                 img.verify()
             elif image_format in JPEGS and not _jpeg_complete(data):
                 raise _damaged()
-            elif image_format in ("HEIF", "AVIF") and not _boxes_complete(data):
+            elif image_format in ISO_MEDIA and not _boxes_complete(data):
                 raise _damaged()
     except ImageRejected:
         raise
@@ -361,7 +363,7 @@ def decode_with_preview(data: bytes, preview, max_pixels: int = MAX_PIXELS, crop
             small = None
             if (preview is not None and box is None and img.format not in JPEGS
                     and (img.width > preview[0] or img.height > preview[1])):
-                small = _small_copy(img, preview, ORIENTATIONS.get(orientation))
+                small = small_copy(img, preview)
             if box is not None:
                 # The draft may have made the picture smaller than its header said.
                 fx, fy = img.size[0] / size[0], img.size[1] / size[1]
@@ -379,8 +381,10 @@ def decode_with_preview(data: bytes, preview, max_pixels: int = MAX_PIXELS, crop
     return grey, alpha, full, small
 
 
-def _small_copy(img, box, transpose=None):
-    """The picture reduced to fit `box`, turned upright, in a mode PNG keeps (as a thumbnail)."""
+def small_copy(img, box):
+    """A loaded picture reduced to fit `box` (w, h), turned upright by its EXIF orientation, in
+    a mode PNG keeps: the record's thumbnail."""
+    transpose = ORIENTATIONS.get(_orientation(img))
     if img.mode not in ("RGB", "RGBA", "L", "LA"):
         img = img.convert("RGBA")
     # First a cheap reduction by a whole factor (as Image.thumbnail's reducing_gap does), which

@@ -7,9 +7,10 @@ the CPU of a thorough compression.
 import io
 
 import numpy as np
-from PIL import Image, ImageOps
+from PIL import Image
 
-import ml.decode  # noqa: F401  (registers Pillow's HEIC reader, as the worker's reading does)
+# Also registers Pillow's HEIC reader, as the worker's reading does.
+from ml.decode import small_copy
 
 THUMB_SIZE = (160, 160)
 PNG_FAST = {"compress_level": 1}
@@ -30,19 +31,16 @@ def thumbnail_png(data, preview=None):
     (ml.decode.decode_with_preview), which spares decoding it again: a phone's HEIC takes 0.2 s.
     """
     try:
+        if preview is not None:  # drawn only for a picture larger than a thumbnail
+            return _png(preview)
         with Image.open(io.BytesIO(data)) as img:  # reads the header only
             if (img.format == "PNG" and len(data) <= SMALL_PNG_BYTES and "exif" not in img.info
                     and img.width <= THUMB_SIZE[0] and img.height <= THUMB_SIZE[1]):
                 return bytes(data)
-            if preview is not None:
-                return _png(preview)
             # JPEG draft mode decodes at reduced scale: a 12 MP photo costs a few ms, not 100.
             img.draft("RGB", (THUMB_SIZE[0] * 2, THUMB_SIZE[1] * 2))
-            img = ImageOps.exif_transpose(img)
-            if img.mode not in ("RGB", "RGBA", "L", "LA"):
-                img = img.convert("RGBA")
-            img.thumbnail(THUMB_SIZE, reducing_gap=2.0)
-            return _png(img)
+            img.load()
+            return _png(small_copy(img, THUMB_SIZE))
     except Exception:  # a thumbnail is a nicety: never let it fail a prediction
         return None
 

@@ -76,6 +76,7 @@
   function fill(card, data) {
     // Once read, the card shows the worker's PNG thumbnail: small, and drawn from any format.
     var thumb = card.querySelector(".thumb");
+    if (data.thumb_url) card.dataset.thumb = data.thumb_url;
     if (thumb && data.thumb_url && thumb.getAttribute("src") !== data.thumb_url) thumb.src = data.thumb_url;
     card.dataset.status = data.status;
     card.className = "card status-" + data.status;

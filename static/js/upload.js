@@ -365,8 +365,7 @@
     if (!button) return;
     var card = button.closest(".card");
     if (!card.digitFile) return;
-    var thumb = card.querySelector(".thumb");
-    add([card.digitFile], thumb && /\/thumb\.png$/.test(thumb.src) ? thumb.src : null);
+    add([card.digitFile], card.dataset.thumb || null);
     var item = chosen[chosen.length - 1];
     item.ready.then(function () { form.scrollIntoView({block: "start"}); cropper.open(item); });
   });
