@@ -49,6 +49,8 @@ HINTS = {
     "shadow": _("A shadow may cover part of the digit — take the photo in even light."),
     "too_small": _("The digit is small in the picture — crop closer or write bigger."),
     "several_digits": _("The picture may hold several digits — crop to the one you mean."),
+    "not_digit": _("Part of what was read does not look like a handwritten digit — photograph digits "
+                   "written on plain paper, and crop to them."),
     "low_confidence": _("The picture may be unclear — crop closer to the digit and try again."),
 }
 
