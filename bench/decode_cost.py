@@ -2,7 +2,7 @@
 
     python -m bench.decode_cost
 
-For each format (2500×2500 pictures, smooth and noisy) it prints the measured decode() time,
+For each format (2500×2500 pictures, smooth and noisy; HEIC also at a phone's 24 MP) it prints the measured decode() time,
 the estimate that the budget is checked against, and their ratio: every ratio must stay
 below 1 (the estimate errs high), or COST_NS needs raising. It also times check_upload() on the
 6300×6300 lossless WebP and deflate TIFF that the budget refuses.
@@ -26,6 +26,9 @@ CASES = [("PNG", "L", {}), ("PNG", "RGB", {}), ("PNG", "RGBA", {}), ("PNG", "P",
          ("JPEG", "RGB", {"quality": 90}), ("JPEG", "L", {"quality": 90}),
          ("AVIF", "RGB", {"quality": 50}), ("AVIF", "RGB", {"quality": 90})]
 HEIF_CASES = [("HEIF", "RGB", {"quality": 50}), ("HEIF", "RGB", {"quality": 90})]
+# The size of a phone's own photo, in the format phones save: iPhones take 24 MP (5712x4284) by
+# default since the iPhone 15, and HEIC costs more per pixel at that size than at 2500x2500.
+PHONE_SIZE = (5712, 4284)
 
 
 def _cases():
@@ -63,9 +66,11 @@ def main(size=(2500, 2500)):
     decode_module.FORMAT_BUDGET_SECONDS = {}
     worst = 0.0
     cases = _cases()
-    for noisy in (False, True):
-        base = _picture(size, noisy, rng)
-        for fmt, mode, options in cases:
+    runs = [(size, noisy, cases) for noisy in (False, True)]
+    runs += [(PHONE_SIZE, noisy, [c for c in cases if c in HEIF_CASES]) for noisy in (False, True)]
+    for picture_size, noisy, chosen in runs:
+        base = _picture(picture_size, noisy, rng)
+        for fmt, mode, options in chosen:
             out = io.BytesIO()
             base.convert(mode).save(out, fmt, **options)
             data = out.getvalue()
@@ -75,7 +80,8 @@ def main(size=(2500, 2500)):
                 estimate, memory = decode_module.estimate(img, len(data))
             actual = _best_of(lambda: decode_module.decode(data))
             worst = max(worst, actual / estimate)
-            print(f"{fmt:5} {mode:4} {str(options):42} {'noisy' if noisy else 'smooth':6} {len(data) / 1e6:6.2f} MB "
+            print(f"{fmt:5} {mode:4} {str(options):42} {'noisy' if noisy else 'smooth':6} "
+                  f"{picture_size[0]}x{picture_size[1]} {len(data) / 1e6:6.2f} MB "
                   f"decode {actual * 1000:7.1f} ms  estimate {estimate * 1000:7.1f} ms  ratio {actual / estimate:4.2f}")
     print(f"worst ratio {worst:.2f} (must stay below 1)")
     decode_module.BUDGET_SECONDS, decode_module.FORMAT_BUDGET_SECONDS = budget, budgets

@@ -25,9 +25,12 @@ MAX_PIXELS = 40_000_000
 BUDGET_SECONDS = 0.5
 # Per format, where a phone's ordinary photo needs more. HEIC cannot be decoded at reduced scale
 # as a JPEG can, and HEVC costs about 150 ns per byte of the file here: a 12 MP iPhone photo of
-# 1.3 MB takes 0.2 s, a 12 MP HEIC of 2.9 MB 0.5 s (libheif through pi-heif, 2-core benchmark
-# machine). Refusing the format phones save in by default would refuse the most ordinary upload.
-FORMAT_BUDGET_SECONDS = {"HEIF": 1.25}
+# 1.3 MB takes 0.2 s, a 12 MP HEIC of 2.9 MB 0.5 s, and the 24 MP photos iPhones take by default
+# since the iPhone 15 (5712x4284) 0.6-0.8 s before their bytes are counted, 1.0-1.6 s at 2.6-8.6 MB
+# (libheif through pi-heif, 2-core benchmark machine). Refusing the format phones save in by
+# default would refuse the most ordinary upload: at 2 s, a 24 MP HEIC of up to 7 MB fits, and a
+# 12 MP one of up to 8.5 MB.
+FORMAT_BUDGET_SECONDS = {"HEIF": 2.0}
 BUDGET_BYTES = 300 * 1024 * 1024
 
 # Pillow format name -> (file extension, content type): the formats people upload, and the only
@@ -70,12 +73,13 @@ COST_NS = {
     "JPEG": 14, "JPEG:byte": 60,
     # HEIC and AVIF decode to RGB whatever they hold. Measured with 2500x2500 and 4032x3024
     # pictures, smooth and noisy, at qualities 50 and 90: HEIC 3-4 ns per pixel and band plus
-    # 80-165 ns per byte, AVIF 2-3 ns plus up to 32 ns per byte. A HEIC with more colour than
+    # 80-165 ns per byte, AVIF 2-3 ns plus up to 32 ns per byte; a 24 MP HEIC costs more per
+    # pixel, 6-7 ns per band for a smooth one (bench.decode_cost measures both sizes). A HEIC with more colour than
     # phones keep (chroma 4:2:2 or 4:4:4, as cameras and editors save it) costs several times
     # more per pixel: 90 ns for a 1.4 MP, 443 KB one at 4:4:4, about 45 ns for a 33 MP, 5 MB,
     # 10-bit camera picture at 4:2:2 (pillow-heif's test pictures nokia/alpha.heic and
     # guitar_cw90.hif).
-    "HEIF": 5, "HEIF:chroma": 20, "HEIF:byte": 200, "AVIF": 4, "AVIF:byte": 60,
+    "HEIF": 8, "HEIF:chroma": 20, "HEIF:byte": 200, "AVIF": 4, "AVIF:byte": 60,
 }
 # Bands the decoder produces for each mode (WebP, HEIC and AVIF always decode to RGB or RGBA; a
 # palette costs about two bands, being expanded on the way to grey), and bytes per band.

@@ -2,11 +2,12 @@
 picture: upright by their orientation, and a cut-off file is refused with a clear reason."""
 import io
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from PIL import Image
 
-from ml.decode import ImageRejected, check_upload, decode, estimate
+from ml.decode import FORMAT_BUDGET_SECONDS, MAX_BYTES, ImageRejected, check_upload, decode, estimate
 from ml.recognise import recognise
 
 IMAGES = Path(__file__).parent / "fixtures" / "images"
@@ -67,3 +68,21 @@ def test_a_heic_is_held_to_its_own_budget(monkeypatch):
     with pytest.raises(ImageRejected) as info:
         decode(data)
     assert info.value.code == "too_costly" and info.value.status == 413
+
+
+def _heic_header(width, height):
+    # What estimate() reads of an opened picture: its header, before any pixel is decoded.
+    return SimpleNamespace(size=(width, height), mode="RGB", format="HEIF", info={})
+
+
+@pytest.mark.parametrize("megabytes", [2, 4, 6])
+def test_a_phones_24_megapixel_heic_fits_the_budget(megabytes):
+    # iPhones take 24 MP (5712x4284) photos by default since the iPhone 15, a few MB each.
+    seconds, _ = estimate(_heic_header(5712, 4284), megabytes * 1_000_000)
+    assert seconds <= FORMAT_BUDGET_SECONDS["HEIF"]
+
+
+def test_the_costliest_heic_the_web_takes_is_still_refused():
+    # 40 MP in the 10 MB that an upload may hold: several seconds of one worker.
+    seconds, _ = estimate(_heic_header(7300, 5479), MAX_BYTES)
+    assert seconds > FORMAT_BUDGET_SECONDS["HEIF"]
