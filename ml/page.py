@@ -265,6 +265,11 @@ def _plain_region(small):
     return region, hull, hull, True
 
 
+def _inside_frame(sheet):
+    """Whether a sheet's mask keeps off the picture's border, two pixels at SMALL."""
+    return not (sheet[:2].any() or sheet[-2:].any() or sheet[:, :2].any() or sheet[:, -2:].any())
+
+
 def _sheet(g, small, s, region, c, hull, checked, reach=RING):
     """The Page of the region found, or None when it is no sheet on a table: the table is looked
     for in a band `reach` pixels wide round it."""
@@ -305,8 +310,11 @@ def _sheet(g, small, s, region, c, hull, checked, reach=RING):
         return None
     # ... a table, that is, and not a dark band with paper beyond it: a pen lying across a page
     # that fills the frame cuts it into parts, the brightest of them no sheet of its own.
+    # A dark band closed all round a sheet inside the frame, with what lies beyond it darker
+    # than the paper, is no such pen: it is the bezel of a screen on a lighter desk.
     beyond = float(median(small[outside]))
-    if beyond - table > DARK_BAND * (paper - table):
+    bezel = _inside_frame(sheet) and paper - beyond >= TABLE_STEP
+    if beyond - table > DARK_BAND * (paper - table) and not bezel:
         return None
     rect_w, rect_h = cv2.minAreaRect(hull)[1]
     if min(rect_w, rect_h) < 0.2 * min(sw, sh) or cv2.contourArea(c) < 0.85 * cv2.contourArea(hull):
