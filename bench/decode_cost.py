@@ -2,10 +2,10 @@
 
     python -m bench.decode_cost
 
-For each format (2500×2500 pictures, smooth and noisy; HEIC also at a phone's 24 MP) it prints the measured decode() time,
-the estimate that the budget is checked against, and their ratio: every ratio must stay
-below 1 (the estimate errs high), or COST_NS needs raising. It also times check_upload() on the
-6300×6300 lossless WebP and deflate TIFF that the budget refuses.
+For each format (2500×2500 pictures, smooth and noisy; HEIC also at a phone's 24 MP) it prints
+the measured decode() time, the estimate that the budget is checked against, and their ratio:
+every ratio must stay below 1 (the estimate errs high), or COST_NS needs raising. It also times
+check_upload() on the 6300×6300 lossless WebP and deflate TIFF that the budget refuses.
 
 HEIC is measured too where pillow-heif (which can encode it; serving only decodes, with
 pi-heif) is installed: `pip install pillow-heif` first.

@@ -74,10 +74,10 @@ COST_NS = {
     # HEIC and AVIF decode to RGB whatever they hold. Measured with 2500x2500 and 4032x3024
     # pictures, smooth and noisy, at qualities 50 and 90: HEIC 3-4 ns per pixel and band plus
     # 80-165 ns per byte, AVIF 2-3 ns plus up to 32 ns per byte; a 24 MP HEIC costs more per
-    # pixel, 6-7 ns per band for a smooth one (bench.decode_cost measures both sizes). A HEIC with more colour than
-    # phones keep (chroma 4:2:2 or 4:4:4, as cameras and editors save it) costs several times
-    # more per pixel: 90 ns for a 1.4 MP, 443 KB one at 4:4:4, about 45 ns for a 33 MP, 5 MB,
-    # 10-bit camera picture at 4:2:2 (pillow-heif's test pictures nokia/alpha.heic and
+    # pixel, 6-7 ns per band for a smooth one (bench.decode_cost measures both sizes). A HEIC
+    # with more colour than phones keep (chroma 4:2:2 or 4:4:4, as cameras and editors save
+    # it) costs several times more per pixel: 90 ns for a 1.4 MP, 443 KB one at 4:4:4, about
+    # 45 ns for a 33 MP, 5 MB, 10-bit camera picture at 4:2:2 (pillow-heif's test pictures nokia/alpha.heic and
     # guitar_cw90.hif).
     "HEIF": 8, "HEIF:chroma": 20, "HEIF:byte": 200, "AVIF": 4, "AVIF:byte": 60,
 }
