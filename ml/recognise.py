@@ -128,7 +128,7 @@ class TooManyMarks(ImageRejected):
                          status=status, code=TOO_MANY_MARKS, marks=marks, limit=MAX_MARKS)
 
 
-def _hint(pre, answers, low_confidence, unlike_digit=False):
+def _hint(pre, answers, low_confidence, unlike_digit):
     """The likely cause of an unsure answer, from what preprocessing saw; None if none stands out."""
     if not low_confidence:
         return None

@@ -28,6 +28,11 @@ from .waiting import wait
 MAX_PAGE_SIZE = 100
 
 
+def thumb_url(record):
+    """The URL of the worker's PNG thumbnail of a record's picture, or None until it has ended."""
+    return reverse("recognizer-thumb", args=[record["id"]]) if record["status"] in ("finished", "failed") else None
+
+
 def serialize(record):
     pid = record["id"]
     return {
@@ -56,7 +61,7 @@ def serialize(record):
         "image_url": reverse("recognizer-upload", args=[pid]),
         # The worker's PNG thumbnail, once it has read the picture: what a card shows, since a
         # browser cannot show every format accepted (HEIC outside Safari, TIFF).
-        "thumb_url": reverse("recognizer-thumb", args=[pid]) if record["status"] in ("finished", "failed") else None,
+        "thumb_url": thumb_url(record),
         "input_url": reverse("recognizer-input", args=[pid]) if record["status"] == "finished" else None,
         "explain_url": reverse("recognizer-explain", args=[pid]) if record["status"] == "finished" else None,
     }

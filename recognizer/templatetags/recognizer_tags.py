@@ -1,6 +1,9 @@
 from datetime import datetime, timezone
 
 from django import template
+from django.urls import reverse
+
+from recognizer.api import thumb_url
 
 register = template.Library()
 
@@ -11,6 +14,13 @@ def as_datetime(timestamp):
     if timestamp in (None, ""):
         return None
     return datetime.fromtimestamp(float(timestamp), tz=timezone.utc)
+
+
+@register.filter
+def card_picture(record):
+    """What a card shows: the worker's thumbnail once the record has ended (any format reads
+    there), the upload itself until then."""
+    return thumb_url(record) or reverse("recognizer-upload", args=[record["id"]])
 
 
 @register.filter
