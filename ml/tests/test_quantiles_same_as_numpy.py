@@ -5,7 +5,8 @@ import pytest
 
 from ml.quantiles import median, percentile
 
-KINDS = ["grain", "uniform", "quantised", "wide", "small", "integers", "ties"]
+KINDS = ["grain", "uniform", "quantised", "wide", "small", "integers", "ties", "mostly_zeros", "some_zeros",
+         "half_zeros"]
 
 
 def _values(kind, seed):
@@ -19,7 +20,18 @@ def _values(kind, seed):
         "small": np.abs(rng.normal(size=500 + seed)).astype(np.float32),
         "integers": rng.integers(0, 40, n),
         "ties": np.repeat(rng.random(3).astype(np.float32), n // 3 + 1),
+        # Differences of neighbouring pixels on a clean scan: the middle lies among the zeros,
+        # next to them, or (an even count, half of them zeros) between the two.
+        "mostly_zeros": _zeros(rng, n, 0.6),
+        "some_zeros": _zeros(rng, n, 0.3),
+        "half_zeros": _zeros(rng, n - n % 2, 0.5),
     }[kind]
+
+
+def _zeros(rng, n, share):
+    values = (rng.integers(1, 30, n) / 255).astype(np.float32)
+    values[rng.permutation(n)[:int(n * share)]] = 0
+    return values
 
 
 @pytest.mark.parametrize("kind", KINDS)
