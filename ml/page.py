@@ -78,6 +78,14 @@ FOLD_GRAIN = 1.5
 # ... less, along the frame's border, any sliver of table beyond the page's edge: this share of
 # the picture's long side.
 SLIVER = 0.04
+# What lies over a sheet's edge (the thumb of the hand holding it, a finger pressing it flat, the
+# end of a pen) is cut out of the sheet: a part of its outline's inside that is no paper, wider
+# than OVER_EDGE pixels at SMALL (the paper's own edge, a band as wide as the edges found, is
+# narrower, and so is a pen's stroke), and reaching the outline. (Writing that runs to the page's
+# edge, across a fold or off the frame, is such a part too: ml.preprocess reads the sheet whole
+# again when nothing is left on it, or what is left runs to where the sheet was cut.)
+OVER_EDGE = 5
+OVER_EDGE_DISC = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OVER_EDGE, OVER_EDGE))
 
 
 @dataclass
@@ -88,6 +96,8 @@ class Page:
     quad: np.ndarray        # the sheet's corners (tl, tr, br, bl) in the given picture's pixels, or None
     paper: float            # the sheet's grey level
     to_picture: np.ndarray = None   # 3x3 homography from `grey` back to the given picture (warped or turned)
+    # Something lies over the sheet's edge (the thumb holding it) and is cut out of `inside`.
+    covered: bool = False
 
 
 def _sharp_edges(small):
@@ -176,8 +186,9 @@ def _without_teeth(joined, c, hull):
     return c, hull, False
 
 
-def find_page(g):
-    """The sheet in a photo of a sheet on a table, or None when there is no table in the picture."""
+def find_page(g, cut=True):
+    """The sheet in a photo of a sheet on a table, or None when there is no table in the picture.
+    With `cut`, what lies over its edge is cut out of it (OVER_EDGE)."""
     h, w = g.shape
     long_side = max(h, w)
     if long_side < 300:
@@ -197,7 +208,7 @@ def find_page(g):
         if area > OVERREACH * grown or area * OVERREACH < cv2.contourArea(plain[2]):
             first, then = then, first
     for found, reach in (first, then):
-        page = None if found is None else _sheet(g, small, s, *found, reach=reach)
+        page = None if found is None else _sheet(g, small, s, *found, reach=reach, cut=cut)
         if page is not None:
             return page
     return None
@@ -270,7 +281,7 @@ def _inside_frame(sheet):
     return not (sheet[:2].any() or sheet[-2:].any() or sheet[:, :2].any() or sheet[:, -2:].any())
 
 
-def _sheet(g, small, s, region, c, hull, checked, reach=RING):
+def _sheet(g, small, s, region, c, hull, checked, reach=RING, cut=True):
     """The Page of the region found, or None when it is no sheet on a table: the table is looked
     for in a band `reach` pixels wide round it."""
     h, w = g.shape
@@ -319,7 +330,10 @@ def _sheet(g, small, s, region, c, hull, checked, reach=RING):
     rect_w, rect_h = cv2.minAreaRect(hull)[1]
     if min(rect_w, rect_h) < 0.2 * min(sw, sh) or cv2.contourArea(c) < 0.85 * cv2.contourArea(hull):
         return None
-    inside = cv2.resize(sheet.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    over = None if checked or not cut else _over_edge(sheet, region)
+    on_sheet = sheet if over is None else sheet & ~over
+    inside = cv2.resize(on_sheet.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    covered = over is not None
     quad = None
     peri = cv2.arcLength(hull, True)
     # (A sheet's corners rounded by cutting off a cloth's teeth still fit four sides at 4 %.)
@@ -331,26 +345,44 @@ def _sheet(g, small, s, region, c, hull, checked, reach=RING):
         if not on_border.any():
             quad = q
     if quad is None:
-        return _turned_upright(g, inside, hull[:, 0, :] / s, paper, 2 / s)
+        return _turned_upright(g, inside, hull[:, 0, :] / s, paper, 2 / s, covered)
     top, bottom = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])
     left, right = np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])
     out_w, out_h = int(max(top, bottom)), int(max(left, right))
     if out_w < 32 or out_h < 32:
-        return Page(g, inside, False, None, paper)
+        return Page(g, inside, False, None, paper, covered=covered)
     # Shrink a little so the sheet's edge stays outside.
     m = 0.01 * min(out_w, out_h)
     dst = np.float32([[-m, -m], [out_w + m, -m], [out_w + m, out_h + m], [-m, out_h + m]])
     M = cv2.getPerspectiveTransform(quad, dst)
     flat = cv2.warpPerspective(g, M, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    return Page(flat, np.ones((out_h, out_w), bool), True, quad, paper, np.linalg.inv(M))
+    if covered:
+        flat_inside = cv2.warpPerspective(inside.view(np.uint8), M, (out_w, out_h), flags=cv2.INTER_NEAREST,
+                                          borderMode=cv2.BORDER_CONSTANT, borderValue=1) > 0
+    else:
+        flat_inside = np.ones((out_h, out_w), bool)
+    return Page(flat, flat_inside, True, quad, paper, np.linalg.inv(M), covered)
 
 
-def _turned_upright(g, inside, hull, paper, border):
+def _over_edge(sheet, region):
+    """What lies over the sheet's edge, at SMALL (bool), or None (see OVER_EDGE)."""
+    wide = cv2.morphologyEx((sheet & (region == 0)).view(np.uint8), cv2.MORPH_OPEN, OVER_EDGE_DISC)
+    if not wide.any():
+        return None
+    # The outline's own pixels, the frame's border among them where the sheet runs off it.
+    rim = sheet & ~cv2.erode(sheet.view(np.uint8), np.ones((3, 3), np.uint8), borderType=cv2.BORDER_CONSTANT,
+                             borderValue=0).astype(bool)
+    n, labels = cv2.connectedComponents(wide)
+    reaching = np.unique(labels[rim & (labels > 0)])
+    return np.isin(labels, reaching) if reaching.size else None
+
+
+def _turned_upright(g, inside, hull, paper, border, covered=False):
     """A sheet that runs off the frame, so that its corners cannot be warped: turned upright when
     the sides of it that show agree on an angle, or as given. (A digit turned by a quarter of a
     right angle is past what the model reads.)"""
     h, w = g.shape
-    page = Page(g, inside, False, None, paper)
+    page = Page(g, inside, False, None, paper, covered=covered)
     ends = np.roll(hull, -1, 0)
     side, mid = ends - hull, (ends + hull) / 2
     length = np.hypot(side[:, 0], side[:, 1])
@@ -373,7 +405,7 @@ def _turned_upright(g, inside, hull, paper, border):
     on = cv2.warpAffine(inside.astype(np.uint8), R, (out_w, out_h), flags=cv2.INTER_NEAREST,
                         borderMode=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
     M = np.vstack([R, [0, 0, 1]])
-    return Page(grey, on, False, None, paper, np.linalg.inv(M))
+    return Page(grey, on, False, None, paper, np.linalg.inv(M), covered)
 
 
 def _in_picture(g, page):

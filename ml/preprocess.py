@@ -246,7 +246,7 @@ def _ink_map(g, page=None):
     cw, ch = max(1, round(w * gs / long_side)), max(1, round(h * gs / long_side))
     coarse = shrink(g, (cw, ch))
     inner = None
-    if page is not None and not page.warped:
+    if page is not None and (not page.warped or page.covered):
         # Seen from the sheet, the table is just more paper: fill it in with the paper's level
         # so that neither the table nor the sheet's edge reads as ink.
         inner = shrink(page.inside.view(np.uint8), (cw, ch)) > 0.99
@@ -439,7 +439,7 @@ def _read_edge(page, shape):
     r = max(2, round(SHEET_MARGIN * max(h, w))) + 1
     edge = np.zeros((h, w), np.uint8)
     edge[:r], edge[-r:], edge[:, :r], edge[:, -r:] = 1, 1, 1, 1
-    if not page.warped:
+    if not page.warped or page.covered:
         # The ink map was cut off SHEET_MARGIN in from the sheet's edge (_ink_map).
         edge |= cv2.dilate((~page.inside).view(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8))
     return edge.view(bool)
@@ -478,6 +478,12 @@ def _read(g, a, full):
         return Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
     page = find_page(g)
     out = _digits(g, page, full)
+    if page is not None and page.covered and (not out.found or out.at_edge):
+        # What was cut out as lying over the sheet's edge was writing that runs to the edge,
+        # across a fold or off the frame: all the writing there was, or the rest of a digit
+        # that now ends where the cut began. The sheet is read whole.
+        page = find_page(g, cut=False)
+        out = _digits(g, page, full)
     if page is None or out.marks > MAX_MARKS or (out.found and not out.at_edge):
         return out
     # Nothing written on the sheet, or writing that runs to its edge: what looked like a table

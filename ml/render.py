@@ -870,6 +870,60 @@ def gen_pen_beside(rng, d, i):
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
 
 
+def thumb_on(rgb, rng, tip, angle, width):
+    """The thumb of the hand holding the page (RGB float, in place), its tip at `tip` pointing
+    along `angle` (degrees; the thumb comes from the other way, past the picture's border),
+    `width` pixels wide: a skin tone shaded round, a nail near the tip, and its soft shadow."""
+    H, W = rgb.shape[:2]
+    yy, xx = np.mgrid[:H, :W].astype(np.float32)
+    t = np.deg2rad(angle)
+    # Along the thumb, 0 at its tip and negative towards the hand; across it, from its middle.
+    along = (xx - tip[0]) * np.cos(t) + (yy - tip[1]) * np.sin(t)
+    across = -(xx - tip[0]) * np.sin(t) + (yy - tip[1]) * np.cos(t)
+    r = width / 2
+    # A round tip, then straight sides.
+    off = np.where(along > -r, np.hypot(along + r, across), np.abs(across))
+    body = (off <= r) & (along <= 0)
+    shadow = cv2.GaussianBlur(body.astype(np.float32), (0, 0), width * 0.3)
+    shadow = cv2.warpAffine(shadow, np.float32([[1, 0, 0.15 * width], [0, 1, 0.2 * width]]), (W, H))
+    rgb *= (1 - rng.uniform(0.2, 0.4) * shadow)[..., None]
+    skin = np.array(rng.choice([(0.87, 0.68, 0.57), (0.76, 0.55, 0.42), (0.55, 0.37, 0.27), (0.93, 0.78, 0.7),
+                                (0.42, 0.28, 0.2)]), np.float32)
+    shade = 0.6 + 0.4 * np.sqrt(np.clip(1 - (np.minimum(off, r) / r) ** 2, 0, 1))
+    colour = skin * shade[..., None]
+    nail = ((along + 0.55 * width) / (0.45 * width)) ** 2 + (across / (0.32 * width)) ** 2 <= 1
+    colour[nail] = np.minimum(1, colour[nail] * 1.15 + 0.08)
+    soft = cv2.GaussianBlur(body.astype(np.float32), (0, 0), 1.2)[..., None]
+    rgb[:] = rgb * (1 - soft) + colour * soft
+    return rgb
+
+
+def gen_held_sheet(rng, d, i):
+    """A sheet held in the hand for the photo: the thumb lies over one of its edges, its tip on the
+    paper, the table or the frame's border beyond."""
+    size = _size(rng, 1200, 2000, portrait=rng.random() < 0.7)
+    quad = quad_filling(size, rng) if i % 2 else quad_turned(size, rng, rng.uniform(0.6, 0.8, 2), rng.uniform(-10, 10))
+    wh = _sheet_size(quad)
+    ink = rotate(_digit_on_sheet(rng, d, wh), rng.uniform(-6, 6))
+    sh = sheet(wh, rng, ink, _ink_colour(rng), at=(rng.uniform(0.35, 0.65), rng.uniform(0.35, 0.65)))
+    rgb = np.array(lay_on_table(sh, quad, table_top(size, rng)), np.float32)
+    # The thumb crosses one side of the sheet, square to it within 25 degrees, its tip 4-12 % of
+    # the sheet in from that side.
+    side = int(rng.integers(4))
+    a, b = quad[side], quad[(side + 1) % 4]
+    edge = a + (b - a) * rng.uniform(0.2, 0.8)
+    inward = np.array([(b - a)[1], -(b - a)[0]], np.float32)
+    inward /= np.linalg.norm(inward)
+    if np.dot(quad.mean(0) - edge, inward) < 0:
+        inward = -inward
+    tip = edge + inward * rng.uniform(0.04, 0.12) * min(wh)
+    # Where the sheet runs off the frame, the tip still shows.
+    tip = np.clip(tip, 0.06 * np.float32(size), 0.94 * np.float32(size))
+    angle = np.degrees(np.arctan2(inward[1], inward[0])) + rng.uniform(-25, 25)
+    thumb_on(rgb, rng, tip, angle, min(size) * rng.uniform(0.09, 0.15))
+    return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
+
+
 # ---------------------------------------------------------------------------
 # The cases.
 # ---------------------------------------------------------------------------
@@ -913,6 +967,7 @@ CASES = (
     Case("pen_beside", "pen or pencil lying on the page beside the digit", hard=True),
     Case("patterned_table", "sheet on a checked or striped tablecloth", hard=True),
     Case("folded_page", "page folded across, one part in the shade", hard=True),
+    Case("held_sheet", "sheet held in the hand, a thumb over its edge", hard=True),
 )
 CASE_IDS = tuple(c.id for c in CASES)
 BY_ID = {c.id: c for c in CASES}
