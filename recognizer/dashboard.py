@@ -104,6 +104,7 @@ CASE_LABELS = {
     "pen_beside": gettext_lazy("Pen lying beside the digit"),
     "patterned_table": gettext_lazy("Sheet on a checked or striped cloth"),
     "folded_page": gettext_lazy("Folded page, one part in the shade"),
+    "held_sheet": gettext_lazy("Sheet held in the hand, a thumb over its edge"),
 }
 
 
