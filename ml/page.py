@@ -8,7 +8,7 @@ in the picture, the page is warped flat (keystone and rotation undone); otherwis
 outside the sheet is ignored. Either way, neither the polarity nor the paper's level is ever
 read from the table.
 """
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import cv2
 import numpy as np
@@ -96,8 +96,17 @@ class Page:
     quad: np.ndarray        # the sheet's corners (tl, tr, br, bl) in the given picture's pixels, or None
     paper: float            # the sheet's grey level
     to_picture: np.ndarray = None   # 3x3 homography from `grey` back to the given picture (warped or turned)
-    # Something lies over the sheet's edge (the thumb holding it) and is cut out of `inside`.
-    covered: bool = False
+    # `inside` before what lies over the sheet's edge (the thumb holding it) was cut out of it;
+    # None when nothing was.
+    uncut: np.ndarray = None
+
+    @property
+    def covered(self):
+        return self.uncut is not None
+
+    def whole(self):
+        """This page with nothing cut out of it."""
+        return self if self.uncut is None else replace(self, inside=self.uncut, uncut=None)
 
 
 def _sharp_edges(small):
@@ -186,9 +195,9 @@ def _without_teeth(joined, c, hull):
     return c, hull, False
 
 
-def find_page(g, cut=True):
+def find_page(g):
     """The sheet in a photo of a sheet on a table, or None when there is no table in the picture.
-    With `cut`, what lies over its edge is cut out of it (OVER_EDGE)."""
+    What lies over its edge is cut out of it (OVER_EDGE; Page.whole() undoes the cut)."""
     h, w = g.shape
     long_side = max(h, w)
     if long_side < 300:
@@ -208,7 +217,7 @@ def find_page(g, cut=True):
         if area > OVERREACH * grown or area * OVERREACH < cv2.contourArea(plain[2]):
             first, then = then, first
     for found, reach in (first, then):
-        page = None if found is None else _sheet(g, small, s, *found, reach=reach, cut=cut)
+        page = None if found is None else _sheet(g, small, s, *found, reach=reach)
         if page is not None:
             return page
     return None
@@ -281,7 +290,7 @@ def _inside_frame(sheet):
     return not (sheet[:2].any() or sheet[-2:].any() or sheet[:, :2].any() or sheet[:, -2:].any())
 
 
-def _sheet(g, small, s, region, c, hull, checked, reach=RING, cut=True):
+def _sheet(g, small, s, region, c, hull, checked, reach=RING):
     """The Page of the region found, or None when it is no sheet on a table: the table is looked
     for in a band `reach` pixels wide round it."""
     h, w = g.shape
@@ -330,10 +339,12 @@ def _sheet(g, small, s, region, c, hull, checked, reach=RING, cut=True):
     rect_w, rect_h = cv2.minAreaRect(hull)[1]
     if min(rect_w, rect_h) < 0.2 * min(sw, sh) or cv2.contourArea(c) < 0.85 * cv2.contourArea(hull):
         return None
-    over = None if checked or not cut else _over_edge(sheet, region)
-    on_sheet = sheet if over is None else sheet & ~over
-    inside = cv2.resize(on_sheet.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
-    covered = over is not None
+    inside = cv2.resize(sheet.astype(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    over = None if checked else _over_edge(sheet, region)
+    uncut = None
+    if over is not None:
+        uncut = inside
+        inside = inside & ~cv2.resize(over.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
     quad = None
     peri = cv2.arcLength(hull, True)
     # (A sheet's corners rounded by cutting off a cloth's teeth still fit four sides at 4 %.)
@@ -345,23 +356,23 @@ def _sheet(g, small, s, region, c, hull, checked, reach=RING, cut=True):
         if not on_border.any():
             quad = q
     if quad is None:
-        return _turned_upright(g, inside, hull[:, 0, :] / s, paper, 2 / s, covered)
+        return _turned_upright(g, inside, hull[:, 0, :] / s, paper, 2 / s, uncut)
     top, bottom = np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3])
     left, right = np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1])
     out_w, out_h = int(max(top, bottom)), int(max(left, right))
     if out_w < 32 or out_h < 32:
-        return Page(g, inside, False, None, paper, covered=covered)
+        return Page(g, inside, False, None, paper, uncut=uncut)
     # Shrink a little so the sheet's edge stays outside.
     m = 0.01 * min(out_w, out_h)
     dst = np.float32([[-m, -m], [out_w + m, -m], [out_w + m, out_h + m], [-m, out_h + m]])
     M = cv2.getPerspectiveTransform(quad, dst)
     flat = cv2.warpPerspective(g, M, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    if covered:
-        flat_inside = cv2.warpPerspective(inside.view(np.uint8), M, (out_w, out_h), flags=cv2.INTER_NEAREST,
-                                          borderMode=cv2.BORDER_CONSTANT, borderValue=1) > 0
-    else:
-        flat_inside = np.ones((out_h, out_w), bool)
-    return Page(flat, flat_inside, True, quad, paper, np.linalg.inv(M), covered)
+    whole = np.ones((out_h, out_w), bool)
+    if uncut is None:
+        return Page(flat, whole, True, quad, paper, np.linalg.inv(M))
+    flat_inside = cv2.warpPerspective(inside.view(np.uint8), M, (out_w, out_h), flags=cv2.INTER_NEAREST,
+                                      borderMode=cv2.BORDER_CONSTANT, borderValue=1) > 0
+    return Page(flat, flat_inside, True, quad, paper, np.linalg.inv(M), whole)
 
 
 def _over_edge(sheet, region):
@@ -377,12 +388,12 @@ def _over_edge(sheet, region):
     return np.isin(labels, reaching) if reaching.size else None
 
 
-def _turned_upright(g, inside, hull, paper, border, covered=False):
+def _turned_upright(g, inside, hull, paper, border, uncut=None):
     """A sheet that runs off the frame, so that its corners cannot be warped: turned upright when
     the sides of it that show agree on an angle, or as given. (A digit turned by a quarter of a
     right angle is past what the model reads.)"""
     h, w = g.shape
-    page = Page(g, inside, False, None, paper, covered=covered)
+    page = Page(g, inside, False, None, paper, uncut=uncut)
     ends = np.roll(hull, -1, 0)
     side, mid = ends - hull, (ends + hull) / 2
     length = np.hypot(side[:, 0], side[:, 1])
@@ -402,10 +413,13 @@ def _turned_upright(g, inside, hull, paper, border, covered=False):
     out_w, out_h = int(round(w * c + h * s_)), int(round(w * s_ + h * c))
     R[:, 2] += (out_w - w) / 2, (out_h - h) / 2
     grey = cv2.warpAffine(g, R, (out_w, out_h), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    on = cv2.warpAffine(inside.astype(np.uint8), R, (out_w, out_h), flags=cv2.INTER_NEAREST,
-                        borderMode=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
+
+    def turned(mask):
+        return cv2.warpAffine(mask.astype(np.uint8), R, (out_w, out_h), flags=cv2.INTER_NEAREST,
+                              borderMode=cv2.BORDER_CONSTANT, borderValue=0).astype(bool)
+
     M = np.vstack([R, [0, 0, 1]])
-    return Page(grey, on, False, None, paper, np.linalg.inv(M), covered)
+    return Page(grey, turned(inside), False, None, paper, np.linalg.inv(M), None if uncut is None else turned(uncut))
 
 
 def _in_picture(g, page):

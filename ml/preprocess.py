@@ -482,7 +482,7 @@ def _read(g, a, full):
         # What was cut out as lying over the sheet's edge was writing that runs to the edge,
         # across a fold or off the frame: all the writing there was, or the rest of a digit
         # that now ends where the cut began. The sheet is read whole.
-        page = find_page(g, cut=False)
+        page = page.whole()
         out = _digits(g, page, full)
     if page is None or out.marks > MAX_MARKS or (out.found and not out.at_edge):
         return out

@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 from PIL import Image
 
-from ml.page import find_page
+from ml.page import _in_picture, find_page
 from ml.render import gen_held_sheet
 from ml.tests.drawn import count_right, read_photos
 
@@ -31,18 +31,11 @@ def _png(g):
     return out.getvalue()
 
 
-def _inside_in_picture(page, shape):
-    if page.to_picture is None:
-        return page.inside
-    # Warped flat: carried back into the picture's pixels.
-    return cv2.warpPerspective(page.inside.view(np.uint8), page.to_picture, shape[::-1], flags=cv2.INTER_NEAREST) > 0
-
-
 def test_the_thumb_is_cut_out_of_the_sheet():
     g = _held()
     page = find_page(g)
     assert page is not None and page.covered
-    inside = _inside_in_picture(page, g.shape)
+    inside = _in_picture(g, page)   # warped flat or not, in the picture's pixels
     assert not inside[390, 940] and not inside[390, 980]   # the thumb's tip and its middle
     assert inside[450, 600] and inside[200, 300] and inside[700, 950]
 
@@ -53,7 +46,7 @@ def test_a_sheet_with_nothing_over_its_edge_is_not_cut():
     g[350:431, 1000:] = 0.25
     page = find_page(g)
     assert page is not None and not page.covered
-    assert _inside_in_picture(page, g.shape)[390, 940]
+    assert _in_picture(g, page)[390, 940]
 
 
 def test_digits_on_sheets_held_by_a_thumb_are_read(mnist_test_set):
