@@ -56,6 +56,9 @@ ISO_MEDIA = ("HEIF", "AVIF")
 # tuning split, 768 reads as well as 1024 (989 against 986 of 1,020 right, 512: 986) for
 # about a fifth less CPU.
 WORK_LONG_SIDE = 768
+# The picture's colour apart from its grey (its chroma, Cb and Cr) is kept at about this many
+# pixels on its long side, no more than ml.page needs to tell a hand over a sheet from the paper.
+TINT_LONG_SIDE = 256
 
 # decode()'s cost in nanoseconds per pixel and per decoded band (load, grey conversion and
 # reduction together), by format and, for TIFF, compression, plus for the deflate-like formats
@@ -332,8 +335,8 @@ def decode(data: bytes, max_pixels: int = MAX_PIXELS, crop=None):
 
 
 def decode_with_preview(data: bytes, preview, max_pixels: int = MAX_PIXELS, crop=None):
-    """decode()'s (grey, alpha, full), and a small upright copy of the whole picture in its own
-    colours (a PIL image within the `preview` box, (w, h)) or None.
+    """decode()'s (grey, alpha, full), a small upright copy of the whole picture in its own
+    colours (a PIL image within the `preview` box, (w, h)) or None, and the tint (_tint()) or None.
 
     The copy is made from the pixels decoded for reading, so a thumbnail costs no second decode:
     a phone's HEIC takes 0.2 s or more to decode. It is None where drawing a thumbnail from the
@@ -356,8 +359,10 @@ def decode_with_preview(data: bytes, preview, max_pixels: int = MAX_PIXELS, crop
                 scale = _jpeg_scale(size, box)
                 # Decoding at reduced scale is most of the time saved on a big photo; decoding
                 # only the luma (what convert("L") would compute from the colours) halves the rest.
+                # A colour JPEG is decoded as it is stored, luma and chroma, without converting
+                # to RGB: its luma is the grey ("L" would decode the same), its chroma the tint.
                 if scale < 1 or img.mode == "RGB":
-                    img.draft("L" if img.mode in ("L", "RGB") else None,
+                    img.draft({"L": "L", "RGB": "YCbCr"}.get(img.mode),
                               (max(1, int(size[0] * scale)), max(1, int(size[1] * scale))))
             img.load()
             if orientation is None:
@@ -377,12 +382,12 @@ def decode_with_preview(data: bytes, preview, max_pixels: int = MAX_PIXELS, crop
                 img = img.crop(scaled)
                 size = (box[2] - box[0], box[3] - box[1])
             full = (size[1], size[0]) if orientation in (5, 6, 7, 8) else size
-            grey, alpha = _grey_alpha(img, ORIENTATIONS.get(orientation))
+            grey, alpha, tint = _grey_alpha(img, ORIENTATIONS.get(orientation))
     except ImageRejected:
         raise
     except Exception:
         raise _damaged() from None
-    return grey, alpha, full, small
+    return grey, alpha, full, small, tint
 
 
 def small_copy(img, box):
@@ -399,9 +404,29 @@ def small_copy(img, box):
     return small if transpose is None else small.transpose(transpose)
 
 
+def _tint(img):
+    """A colour picture (RGB, RGBA or YCbCr) reduced by a whole factor to about TINT_LONG_SIDE
+    pixels on its long side, as YCbCr: the tint, whose chroma (Cb, Cr) is what the grey leaves out."""
+    factor = max(1, max(img.size) // TINT_LONG_SIDE)
+    # Sampled every (factor // 2)th pixel and then averaged by twos: averaging all of a 12 MP
+    # photo's pixels costs 15 ms, this 2. A JPEG's chroma is stored at half its size, so below
+    # four a sample of every factor-th pixel is as good as their mean, for a fifth of the cost.
+    step = factor // 2 if factor >= 4 else factor
+    small = img.resize((img.width // step, img.height // step), Image.NEAREST) if step > 1 else img
+    if factor >= 4:
+        small = small.reduce(2)
+    if small.mode != "YCbCr":
+        small = small.convert("RGB").convert("YCbCr")
+    return small
+
+
 def _grey_alpha(img, transpose=None):
+    """(grey float32 0..1, alpha float32 or None, tint or None) of a loaded picture, reduced to
+    the working resolution and turned upright. The tint (_tint(), as an (h, w, 3) uint8 array) is
+    None for a grey picture, and for one whose transparency is read (a drawing, not a photo)."""
     mode = img.mode
     alpha = None
+    tint = None
     if mode in ("I;16", "I;16L", "I;16B", "I;16N", "I", "F"):
         arr = np.asarray(img, dtype=np.float32)
         top = 65535.0 if (mode.startswith("I;16") or arr.max() > 255) else 255.0
@@ -413,14 +438,20 @@ def _grey_alpha(img, transpose=None):
             img = img.convert("L")
         elif mode in ("P", "PA"):
             img = img.convert("RGBA")
-        elif mode == "CMYK" or mode not in ("L", "LA", "La", "RGB", "RGBA", "RGBa"):
+        elif mode == "CMYK" or mode not in ("L", "LA", "La", "RGB", "RGBA", "RGBa", "YCbCr"):
             img = img.convert("RGBA" if "A" in mode or "a" in mode else "RGB")
         if img.mode in ("LA", "La", "RGBA", "RGBa"):
             a = img.getchannel("A")
             if a.getextrema()[0] < 250:
                 alpha = a
+            elif img.mode in ("RGBA", "RGBa"):
+                tint = _tint(img)
             img = img.convert("L") if img.mode in ("RGBA", "RGBa") else img.getchannel("L")
+        elif img.mode == "YCbCr":
+            tint = _tint(img)
+            img = img.getchannel(0)
         elif img.mode != "L":
+            tint = _tint(img)
             img = img.convert("L")
         grey = img
     w, h = grey.size
@@ -435,10 +466,13 @@ def _grey_alpha(img, transpose=None):
         grey = grey.transpose(transpose)
         if alpha is not None:
             alpha = alpha.transpose(transpose)
+        if tint is not None:
+            tint = tint.transpose(transpose)
     g = np.asarray(grey, dtype=np.float32)
     if grey.mode == "L":
         g = g / 255.0
     a = None if alpha is None else np.asarray(alpha, dtype=np.float32) / 255.0
-    return g, a
+    return g, a, None if tint is None else np.asarray(tint)
+
 
 

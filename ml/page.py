@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 import cv2
 import numpy as np
 
-from ml.quantiles import median
+from ml.quantiles import median, percentile
 
 # Long side of the small copy the sheet is looked for in.
 SMALL = 256
@@ -86,6 +86,13 @@ SLIVER = 0.04
 # again when nothing is left on it, or what is left runs to where the sheet was cut.)
 OVER_EDGE = 5
 OVER_EDGE_DISC = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OVER_EDGE, OVER_EDGE))
+# A thumb as pale as the paper, or its nail, meets the paper with no sharp edge, so it joins the
+# sheet's bright region, and the sheet's outline runs round it out to the picture's border. Its
+# colour tells it apart: skin is more orange than the paper it lies on, by SKIN or more in Cr - Cb
+# (0..255; a pale thumb on white paper 20-37 from its shaded side to its middle, its nail 18, a
+# dark thumb 20-36; paper's own tints and their shadows differ by less than 10, and towards blue
+# where they darken). What of it lies over the sheet's outline is no paper.
+SKIN = 12
 
 
 @dataclass
@@ -195,9 +202,11 @@ def _without_teeth(joined, c, hull):
     return c, hull, False
 
 
-def find_page(g):
+def find_page(g, tint=None):
     """The sheet in a photo of a sheet on a table, or None when there is no table in the picture.
-    What lies over its edge is cut out of it (OVER_EDGE; Page.whole() undoes the cut)."""
+    What lies over its edge is cut out of it (OVER_EDGE; Page.whole() undoes the cut). `tint`,
+    a small copy of the picture in YCbCr (ml.decode's), or None for a grey picture, tells a hand
+    from the paper by its chroma."""
     h, w = g.shape
     long_side = max(h, w)
     if long_side < 300:
@@ -207,7 +216,7 @@ def find_page(g):
     # The sheet as the largest bright region between sharp edges, and on a striped or checked
     # cloth as the plain paper in the pattern, whose edge lies up to half a window in from the
     # sheet's (the table round it is looked for that much further out).
-    bright, plain = _bright_region(small), _plain_region(small)
+    bright, plain = _bright_region(small, tint), _plain_region(small)
     first, then = (bright, RING), (plain, PLAIN_WINDOW + RING)
     if bright is not None and plain is not None:
         # The plain sheet grown back to the sheet's edge: Steiner's formula for a convex outline.
@@ -223,16 +232,35 @@ def find_page(g):
     return None
 
 
-def _bright_region(small):
+def _bright_region(small, tint=None):
     """(region, outline, hull, checked) of the sheet as the largest bright region between sharp
-    edges, or None."""
+    edges, a hand's skin among them (SKIN), or None."""
     sh, sw = small.shape
-    edges = _sharp_edges(small)
-    # Regions between sharp edges; the sheet is the largest bright one.
-    edges = cv2.dilate(edges.astype(np.uint8), np.ones((3, 3), np.uint8))
+    edges = cv2.dilate(_sharp_edges(small).view(np.uint8), np.ones((3, 3), np.uint8))
+    found = _brightest(small, edges)
+    if tint is not None:
+        hand = _skin(small, tint, None if found is None else found[0])
+        if hand is not None:
+            found = _brightest(small, edges | hand) or found
+    if found is None:
+        return None
+    region, parts = found
+    joined = cv2.morphologyEx(region, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) if parts > 1 else region
+    c, hull = _outline(joined)
+    checked = False
+    if cv2.contourArea(c) < SOLID * cv2.contourArea(hull):
+        c, hull, checked = _without_teeth(joined, c, hull)
+        region = region & _fill(hull, (sh, sw)) if checked else region
+    return region, c, hull, checked
+
+
+def _brightest(small, edges):
+    """(region, parts) of the largest bright region between `edges` (0/1 at SMALL): the region
+    (0/1) and the number of parts it was taken from, or None."""
+    sh, sw = small.shape
     # The regions' areas alone are needed: counted from the labels, they cost half of what
     # OpenCV's statistics do (the same labels either way).
-    n, labels = cv2.connectedComponents((1 - edges).astype(np.uint8), connectivity=4)
+    n, labels = cv2.connectedComponents(1 - edges, connectivity=4)
     if n < 3:
         return None
     areas = np.bincount(labels.ravel(), minlength=n)[1:]
@@ -246,14 +274,20 @@ def _bright_region(small):
     # sheet: its parts are taken together, joined across the line's thin edge.
     chosen = np.zeros(n, np.uint8)
     chosen[cand] = 1
-    region = chosen[labels]
-    joined = cv2.morphologyEx(region, cv2.MORPH_CLOSE, np.ones((5, 5), np.uint8)) if len(cand) > 1 else region
-    c, hull = _outline(joined)
-    checked = False
-    if cv2.contourArea(c) < SOLID * cv2.contourArea(hull):
-        c, hull, checked = _without_teeth(joined, c, hull)
-        region = region & _fill(hull, (sh, sw)) if checked else region
-    return region, c, hull, checked
+    return chosen[labels], len(cand)
+
+
+def _skin(small, tint, region):
+    """Where the picture shows skin (SKIN) in parts wider than OVER_EDGE (0/1 at SMALL), or None:
+    more orange than the paper, the bright `region` found, or without one the brightest quarter
+    of the picture."""
+    sh, sw = small.shape
+    t = cv2.resize(tint, (sw, sh), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+    orange = t[..., 2] - t[..., 1]
+    paper = region > 0 if region is not None else small >= percentile(small, 75)
+    skin = (orange >= median(orange[paper]) + SKIN).view(np.uint8)
+    skin = cv2.morphologyEx(skin, cv2.MORPH_OPEN, OVER_EDGE_DISC)
+    return skin if skin.any() else None
 
 
 def _plain_region(small):

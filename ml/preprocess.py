@@ -462,21 +462,21 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None, preview=
     """An upload (or the part `crop` chose: fractions x0, y0, x1, y1 of the upright picture) turned
     into MNIST-like digits, left to right; raises ImageRejected. `preview`, a (w, h) box: the
     result also carries a small copy of the picture made from the same decoded pixels."""
-    g, a, full, small = decode_with_preview(data, preview, max_pixels, crop=crop)
-    out = _read(g, a, full)
+    g, a, full, small, tint = decode_with_preview(data, preview, max_pixels, crop=crop)
+    out = _read(g, a, full, tint)
     out.preview = small
     return out
 
 
-def _read(g, a, full):
-    """The digits of a decoded picture (grey, alpha or None, full size)."""
+def _read(g, a, full, tint=None):
+    """The digits of a decoded picture (grey, alpha or None, full size, tint or None)."""
     if a is not None:
         g = _flatten_alpha(g, a)
     g = np.ascontiguousarray(g, np.float32)
     h0, w0 = g.shape
     if h0 < 2 or w0 < 2 or float(g.max() - g.min()) < 0.05:
         return Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
-    page = find_page(g)
+    page = find_page(g, tint)
     out = _digits(g, page, full)
     if page is not None and page.covered and (not out.found or out.at_edge):
         # What was cut out as lying over the sheet's edge was writing that runs to the edge,

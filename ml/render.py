@@ -870,10 +870,14 @@ def gen_pen_beside(rng, d, i):
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
 
 
-def thumb_on(rgb, rng, tip, angle, width):
+SKIN_TONES = ((0.87, 0.68, 0.57), (0.76, 0.55, 0.42), (0.55, 0.37, 0.27), (0.93, 0.78, 0.7), (0.42, 0.28, 0.2))
+
+
+def thumb_on(rgb, rng, tip, angle, width, skin=None):
     """The thumb of the hand holding the page (RGB float, in place), its tip at `tip` pointing
     along `angle` (degrees; the thumb comes from the other way, past the picture's border),
-    `width` pixels wide: a skin tone shaded round, a nail near the tip, and its soft shadow."""
+    `width` pixels wide: a skin tone (one of SKIN_TONES, at random unless given) shaded round, a
+    nail near the tip, and its soft shadow."""
     H, W = rgb.shape[:2]
     yy, xx = np.mgrid[:H, :W].astype(np.float32)
     t = np.deg2rad(angle)
@@ -887,8 +891,7 @@ def thumb_on(rgb, rng, tip, angle, width):
     shadow = cv2.GaussianBlur(body.astype(np.float32), (0, 0), width * 0.3)
     shadow = cv2.warpAffine(shadow, np.float32([[1, 0, 0.15 * width], [0, 1, 0.2 * width]]), (W, H))
     rgb *= (1 - rng.uniform(0.2, 0.4) * shadow)[..., None]
-    skin = np.array(rng.choice([(0.87, 0.68, 0.57), (0.76, 0.55, 0.42), (0.55, 0.37, 0.27), (0.93, 0.78, 0.7),
-                                (0.42, 0.28, 0.2)]), np.float32)
+    skin = np.array(rng.choice(SKIN_TONES) if skin is None else skin, np.float32)
     shade = 0.6 + 0.4 * np.sqrt(np.clip(1 - (np.minimum(off, r) / r) ** 2, 0, 1))
     colour = skin * shade[..., None]
     nail = ((along + 0.55 * width) / (0.45 * width)) ** 2 + (across / (0.32 * width)) ** 2 <= 1

@@ -31,7 +31,7 @@ def _thumbnail(data):
 @pytest.mark.parametrize("name", ["phone_sheet_305.heic", "phone_sheet_47_sideways.heic"])
 def test_a_heic_comes_with_its_thumbnail_upright(name):
     data = (IMAGES / name).read_bytes()
-    grey, alpha, full, small = decode_with_preview(data, BOX)
+    grey, alpha, full, small, tint = decode_with_preview(data, BOX)
     assert small.size == (160, 120)
     assert np.abs(np.asarray(small.convert("RGB"), np.float32) - _thumbnail(data)).mean() < 2
     # The reading is the same as without the copy.

@@ -1,8 +1,9 @@
 """A sheet held in the hand for the photo: the thumb lying over its edge is no writing. The thumb
 cut a notch into the paper, the sheet's outline bridged it, and the thumb was read as ink on the
 sheet, beside the digit or instead of it ("16" for a 1, "1" for a 3): 24 of the 40 photos below
-read right before, 33 now. Writing that itself runs to the sheet's edge, off the frame, is still
-read."""
+read right before, 33 once the thumb was cut out, and all 40 once it was also told from the paper
+by its colour (test_page_hand_told_from_the_paper_by_its_colour.py). Writing that itself runs to
+the sheet's edge, off the frame, is still read."""
 import io
 
 import cv2
@@ -51,7 +52,7 @@ def test_a_sheet_with_nothing_over_its_edge_is_not_cut():
 
 def test_digits_on_sheets_held_by_a_thumb_are_read(mnist_test_set):
     answers, truths = read_photos(mnist_test_set, 36, 40, lambda d, rng, k: gen_held_sheet(rng, d, k)[0])
-    assert count_right(answers, truths) >= 30, answers
+    assert count_right(answers, truths) >= 38, answers
 
 
 def test_a_fat_digit_running_off_the_frame_is_still_read():
