@@ -362,7 +362,8 @@ def decode_with_preview(data: bytes, preview, max_pixels: int = MAX_PIXELS, crop
                 # A colour JPEG is decoded as it is stored, luma and chroma, without converting
                 # to RGB: its luma is the grey ("L" would decode the same), its chroma the tint.
                 if scale < 1 or img.mode == "RGB":
-                    img.draft({"L": "L", "RGB": "YCbCr"}.get(img.mode),
+                    mode = "YCbCr" if img.mode == "RGB" and _stored_as_luma_and_chroma(img) else "L"
+                    img.draft(mode if img.mode in ("L", "RGB") else None,
                               (max(1, int(size[0] * scale)), max(1, int(size[1] * scale))))
             img.load()
             if orientation is None:
@@ -388,6 +389,13 @@ def decode_with_preview(data: bytes, preview, max_pixels: int = MAX_PIXELS, crop
     except Exception:
         raise _damaged() from None
     return grey, alpha, full, small, tint
+
+
+def _stored_as_luma_and_chroma(img):
+    """Whether a colour JPEG holds luma and chroma, as nearly all do. One saved as Adobe's RGB
+    (its transform 0, or its components named R, G and B) cannot be decoded to them."""
+    names = [layer[0] for layer in getattr(img, "layer", [])]
+    return img.info.get("adobe_transform") != 0 and names != [ord(c) for c in "RGB"]
 
 
 def small_copy(img, box):

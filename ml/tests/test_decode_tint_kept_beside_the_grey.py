@@ -74,3 +74,11 @@ def test_grey_pictures_and_drawings_have_no_tint():
     drawing.putalpha(Image.fromarray(alpha))
     decoded = decode_with_preview(_encode(drawing, "PNG"), None)
     assert decoded[1] is not None and decoded[4] is None
+
+
+def test_a_jpeg_stored_as_rgb_is_read_in_grey():
+    # Adobe's RGB coding (no luma and chroma to decode): read as before, without a tint.
+    grey, _, full, _, tint = decode_with_preview(_encode(_picture(), "JPEG", quality=90, keep_rgb=True), None)
+    assert full == (1600, 1200) and grey.shape == (576, 768) and tint is None
+    ys, xs = np.nonzero(grey < grey.max() - 0.1)
+    assert abs(xs.mean() / grey.shape[1] - 0.25) < 0.03
