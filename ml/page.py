@@ -89,9 +89,10 @@ OVER_EDGE_DISC = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OVER_EDGE, OVER_E
 # A thumb as pale as the paper, or its nail, meets the paper with no sharp edge, so it joins the
 # sheet's bright region, and the sheet's outline runs round it out to the picture's border. Its
 # colour tells it apart: skin is more orange than the paper it lies on, by SKIN or more in Cr - Cb
-# (0..255; a pale thumb on white paper 20-37 from its shaded side to its middle, its nail 18, a
-# dark thumb 20-36; paper's own tints and their shadows differ by less than 10, and towards blue
-# where they darken). What of it lies over the sheet's outline is no paper.
+# (0..255; for ml.render's skin tones on white paper, the palest thumb is 22-37 from its shaded
+# side to its middle, its nail 18, the darkest 22-36; a cream sheet in shade moves by -8, towards
+# blue). Skin parts regions as a sharp edge does, and what of it lies over the sheet's outline
+# is then cut out of the sheet as no paper (OVER_EDGE).
 SKIN = 12
 
 
