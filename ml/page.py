@@ -94,6 +94,10 @@ OVER_EDGE_DISC = cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (OVER_EDGE, OVER_E
 # blue). Skin parts regions as a sharp edge does, and what of it lies over the sheet's outline
 # is then cut out of the sheet as no paper (OVER_EDGE).
 SKIN = 12
+# A sheet held close fills the picture, the hand holding it at most this share of it, and it is
+# paper: the rest is at least CLOSE_PAPER bright (0..1).
+CLOSE_HAND = 0.4
+CLOSE_PAPER = 0.5
 
 
 @dataclass
@@ -107,13 +111,18 @@ class Page:
     # `inside` before what lies over the sheet's edge (the thumb holding it) was cut out of it;
     # None when nothing was.
     uncut: np.ndarray = None
+    # The sheet fills the picture, held close to the camera (_held_close): no table shows.
+    close: bool = False
 
     @property
     def covered(self):
         return self.uncut is not None
 
     def whole(self):
-        """This page with nothing cut out of it."""
+        """This page with nothing cut out of it; None for a sheet held close, which is then the
+        picture read as it is."""
+        if self.close:
+            return None
         return self if self.uncut is None else replace(self, inside=self.uncut, uncut=None)
 
 
@@ -230,7 +239,25 @@ def find_page(g, tint=None):
         page = None if found is None else _sheet(g, small, s, *found, reach=reach)
         if page is not None:
             return page
-    return None
+    return None if tint is None else _held_close(g, small, tint)
+
+
+def _held_close(g, small, tint):
+    """A sheet held close to the camera, filling the picture, less the hand holding it: the Page of
+    the picture but the skin (SKIN) that reaches its border, or None where there is none. (With
+    no table in the picture, no sheet is found, and the thumb was read as writing.)"""
+    skin = _skin(small, tint, None)
+    if skin is None:
+        return None
+    hand = _over_edge(np.ones(small.shape, bool), 1 - skin)
+    if hand is None or hand.mean() > CLOSE_HAND:
+        return None
+    paper = float(median(small[~hand]))
+    if paper < CLOSE_PAPER:
+        return None   # a board or a screen, whose writing is light: no sheet of paper
+    h, w = g.shape
+    inside = ~cv2.resize(hand.view(np.uint8), (w, h), interpolation=cv2.INTER_NEAREST).astype(bool)
+    return Page(g, inside, False, None, paper, uncut=np.ones((h, w), bool), close=True)
 
 
 def _bright_region(small, tint=None):
