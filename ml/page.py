@@ -213,8 +213,8 @@ def _without_teeth(joined, c, hull):
 
 
 def find_page(g, tint=None):
-    """The sheet in a photo of a sheet on a table, or None when there is no table in the picture.
-    What lies over its edge is cut out of it (OVER_EDGE; Page.whole() undoes the cut). `tint`,
+    """The sheet in a photo of a sheet on a table, or None when there is no table in the picture
+    (but for a sheet held close, filling the picture: _held_close()). What lies over its edge is cut out of it (OVER_EDGE; Page.whole() undoes the cut). `tint`,
     a small copy of the picture in YCbCr (ml.decode's), or None for a grey picture, tells a hand
     from the paper by its chroma."""
     h, w = g.shape
@@ -249,6 +249,7 @@ def _held_close(g, small, tint):
     skin = _skin(small, tint, None)
     if skin is None:
         return None
+    # The sheet is the whole picture, whose border is then its outline.
     hand = _over_edge(np.ones(small.shape, bool), 1 - skin)
     if hand is None or hand.mean() > CLOSE_HAND:
         return None
