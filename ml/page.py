@@ -214,9 +214,9 @@ def _without_teeth(joined, c, hull):
 
 def find_page(g, tint=None):
     """The sheet in a photo of a sheet on a table, or None when there is no table in the picture
-    (but for a sheet held close, filling the picture: _held_close()). What lies over its edge is cut out of it (OVER_EDGE; Page.whole() undoes the cut). `tint`,
-    a small copy of the picture in YCbCr (ml.decode's), or None for a grey picture, tells a hand
-    from the paper by its chroma."""
+    (but for a sheet held close, filling the picture: _held_close()). What lies over its edge is
+    cut out of it (OVER_EDGE; Page.whole() undoes the cut). `tint`, a small copy of the picture
+    in YCbCr (ml.decode's), or None for a grey picture, tells a hand from the paper by its chroma."""
     h, w = g.shape
     long_side = max(h, w)
     if long_side < 300:
