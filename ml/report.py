@@ -63,7 +63,9 @@ def model_block():
     ]
     served = m.get("litert")
     if served:
-        rows.append((f"Its LiteRT conversion `{served['file']}`, test accuracy",
+        weights = "8-bit weights" if served.get("quantised_weights") else "float32 weights"
+        rows.append((f"Its LiteRT conversion `{served['file']}` ({weights}, {mb(served['file_size_bytes'])}), "
+                     "test accuracy",
                      f"{pct(served['litert_test_accuracy'])} ({served['litert_test_errors']} errors; the same "
                      f"digit as Keras for {num(served['same_digit'])} of {num(served['test_size'])})"))
         sp = served["speed"]

@@ -87,7 +87,8 @@ def main(argv=None):
     model.save(keras_path)
     from ml.convert import convert
 
-    tflite_path = convert(keras_path)
+    # Float weights: its scores are read against thresholds as small as UNLIKE_DIGIT (0.005).
+    tflite_path = convert(keras_path, quantise=False)
     from ml.predict import LiteRTPredictor
 
     p_val = LiteRTPredictor(tflite_path).predict(xv)[:, 0]
