@@ -12,7 +12,7 @@ import cv2
 import numpy as np
 
 from ml.quantiles import percentile
-from ml.segment import piece_mask
+from ml.segment import fills_hull, piece_mask
 
 # A pen is a straight bar: it fills at least this share of its rotated bounding box (its cone tip
 # costs a few per cent; a flag or a foot on a 1 costs far more) ...
@@ -199,6 +199,10 @@ def lying_on_page(labels, comps, edge=None):
         fat_bar = (length >= FAT_BAR_LONG * thick and length >= FAR_LONGER_THAN_WRITING * size
                    and thick >= FAT_BAR_THICK * stroke)
         if not (long_bar or fat_bar or any(at_border(d) for d in parts)):
+            continue
+        if not (long_bar or fat_bar) and not all(fills_hull(labels, d) for d in parts):
+            # Only its end showing, a pen's fills its outline; a digit that a close crop cut into
+            # at the border (a 0, a 3) is strokes round its hollows, though its hull is a bar's.
             continue
         if (thick >= THICKER_THAN_WRITING * stroke
                 or (long_bar and (length >= FAR_LONGER_THAN_WRITING * size

@@ -562,7 +562,7 @@ def _digits(g, page, full):
     comps = _without(comps, lying_on_page(labels, comps, edge))
     comps = _without(comps, crossed_out(labels, comps))
     comps = _without(comps, ticks(labels, comps))
-    groups, marks = group(comps, mask.shape)
+    groups, marks = group(comps, mask.shape, labels)
     empty.marks = marks
     if marks > MAX_MARKS:
         return empty

@@ -259,9 +259,19 @@ def _fragment_of(piece, digit):
             and joined_width <= JOINED_ASPECT * height)
 
 
-def group(comps, shape):
+def fills_hull(labels, c):
+    """Whether a piece fills its convex hull (CONVEX), as a strip of table, a shadow or a pen's
+    end does; a digit's strokes bend round its hollows and bays."""
+    contours, _ = cv2.findContours(piece_mask(labels, c), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    hull = cv2.contourArea(cv2.convexHull(np.concatenate(contours)))
+    return c["area"] >= CONVEX * hull
+
+
+def group(comps, shape, labels=None):
     """(groups, marks): components of one digit share a column range; digits of a number sit side
-    by side. `marks` counts the digit-like groups before any are dropped for being too many."""
+    by side. `marks` counts the digit-like groups before any are dropped for being too many.
+    `labels`, the components' labels: with them, a piece running off the picture is solid only
+    where it also fills its hull (a digit cropped close fills half its box, as a table does)."""
     h, w = shape
     if not comps:
         return [], 0
@@ -272,10 +282,13 @@ def group(comps, shape):
         bw, bh = x1 - x0, y1 - y0
         touches = x0 == 0 or y0 == 0 or x1 == w or y1 == h
         solid = c["area"] > 0.5 * bw * bh
+        if solid and touches and labels is not None:
+            solid = fills_hull(labels, c)
         long_thin = (bw >= 0.75 * w and bh < 0.3 * h) or (bh >= 0.75 * h and bw < 0.3 * w)
-        if long_thin and not touches:
-            # Inside the picture, a line is a few pixels thick along its length; a 1 drawn as
-            # tall as the canvas is a stroke a tenth of its height thick or more.
+        if long_thin and not (touches and solid):
+            # A line is a few pixels thick along its length; a 1 drawn as tall as the canvas is a
+            # stroke a tenth of its height thick or more. Running off the picture, a solid strip
+            # is a sliver of table; a digit that a close crop cut into at the border is neither.
             long_thin = c["area"] < LINE_THICKNESS * min(w, h) * np.hypot(bw, bh)
         if long_thin or c["label"] in strips or (touches and solid and bw * bh > 0.25 * w * h):
             # A line across the picture or a solid region running off it: the paper's edge,
@@ -352,6 +365,9 @@ SEAM_STRAY = 0.05
 SEAM_INK = 1.6
 # Candidate cuts per group at most: each pair of them is a piece the model reads.
 MAX_CUTS = 6
+# A piece running off the picture fills at least this share of its convex hull when it is a strip
+# of table or a shadow, not writing (group).
+CONVEX = 0.85
 # Groups narrower than this (width / height) are one digit: even two 1s side by side are wider.
 MIN_SPLIT_ASPECT = 0.5
 # Log-probability a reading loses per height its cuts stray sideways: between cuts the model reads
