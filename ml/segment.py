@@ -267,6 +267,19 @@ def fills_hull(labels, c):
     return c["area"] >= CONVEX * hull
 
 
+def _along_border(labels, c, shape):
+    """Whether a piece lies along a side of the picture it touches, as a sliver of table does: at
+    least as long along that side as across it, and on the side's own pixels for at least
+    ALONG_BORDER of that length."""
+    h, w = shape
+    x0, y0, x1, y1 = c["box"]
+    own = labels[y0:y1, x0:x1] == c["label"]
+    sides = ((x0 == 0, own[:, 0], y1 - y0, x1 - x0), (x1 == w, own[:, -1], y1 - y0, x1 - x0),
+             (y0 == 0, own[0], x1 - x0, y1 - y0), (y1 == h, own[-1], x1 - x0, y1 - y0))
+    return any(on and length >= across and line.mean() >= ALONG_BORDER
+               for on, line, length, across in sides)
+
+
 def group(comps, shape, labels=None):
     """(groups, marks): components of one digit share a column range; digits of a number sit side
     by side. `marks` counts the digit-like groups before any are dropped for being too many.
@@ -285,10 +298,12 @@ def group(comps, shape, labels=None):
         if solid and touches and labels is not None:
             solid = fills_hull(labels, c)
         long_thin = (bw >= 0.75 * w and bh < 0.3 * h) or (bh >= 0.75 * h and bw < 0.3 * w)
-        if long_thin and not (touches and solid):
+        strip = touches and solid and (labels is None or _along_border(labels, c, shape))
+        if long_thin and not strip:
             # A line is a few pixels thick along its length; a 1 drawn as tall as the canvas is a
             # stroke a tenth of its height thick or more. Running off the picture, a solid strip
-            # is a sliver of table; a digit that a close crop cut into at the border is neither.
+            # lying along the border is a sliver of table; a digit that a close crop cut into at
+            # the border is neither (a 1 cut across its end or its corner meets the border there).
             long_thin = c["area"] < LINE_THICKNESS * min(w, h) * np.hypot(bw, bh)
         if long_thin or c["label"] in strips or (touches and solid and bw * bh > 0.25 * w * h):
             # A line across the picture or a solid region running off it: the paper's edge,
@@ -368,6 +383,8 @@ MAX_CUTS = 6
 # A piece running off the picture fills at least this share of its convex hull when it is a strip
 # of table or a shadow, not writing (group).
 CONVEX = 0.85
+# ... and lies along the border on this share of its length at least (_along_border).
+ALONG_BORDER = 0.5
 # Groups narrower than this (width / height) are one digit: even two 1s side by side are wider.
 MIN_SPLIT_ASPECT = 0.5
 # Log-probability a reading loses per height its cuts stray sideways: between cuts the model reads
