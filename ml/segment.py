@@ -284,7 +284,8 @@ def group(comps, shape, labels=None):
     """(groups, marks): components of one digit share a column range; digits of a number sit side
     by side. `marks` counts the digit-like groups before any are dropped for being too many.
     `labels`, the components' labels: with them, a piece running off the picture is solid only
-    where it also fills its hull (a digit cropped close fills half its box, as a table does)."""
+    where it also fills its hull (a digit cropped close fills half its box, as a table does), and
+    a strip of table only where it also lies along the border (_along_border)."""
     h, w = shape
     if not comps:
         return [], 0
