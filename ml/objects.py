@@ -200,7 +200,7 @@ def lying_on_page(labels, comps, edge=None):
                    and thick >= FAT_BAR_THICK * stroke)
         if not (long_bar or fat_bar or any(at_border(d) for d in parts)):
             continue
-        if not (long_bar or fat_bar) and not all(fills_hull(labels, d) for d in parts):
+        if not (long_bar or fat_bar) and not all(fills_hull(labels, d, outline_of(d)) for d in parts):
             # Only its end showing, a pen's fills its outline; a digit that a close crop cut into
             # at the border (a 0, a 3) is strokes round its hollows, though its hull is a bar's.
             continue

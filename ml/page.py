@@ -226,7 +226,8 @@ def find_page(g, tint=None):
     # The sheet as the largest bright region between sharp edges, and on a striped or checked
     # cloth as the plain paper in the pattern, whose edge lies up to half a window in from the
     # sheet's (the table round it is looked for that much further out).
-    bright, plain = _bright_region(small, tint), _plain_region(small)
+    skin = None if tint is None else _skin_finder(small, tint)
+    bright, plain = _bright_region(small, skin), _plain_region(small)
     first, then = (bright, RING), (plain, PLAIN_WINDOW + RING)
     if bright is not None and plain is not None:
         # The plain sheet grown back to the sheet's edge: Steiner's formula for a convex outline.
@@ -239,18 +240,34 @@ def find_page(g, tint=None):
         page = None if found is None else _sheet(g, small, s, *found, reach=reach)
         if page is not None:
             return page
-    return None if tint is None else _held_close(g, small, tint)
+    return None if skin is None else _held_close(g, small, skin)
 
 
-def _held_close(g, small, tint):
+def _skin_finder(small, tint):
+    """_skin(small, tint, region) as a function of the region, measured against the brightest
+    quarter of the picture (region None) at most once: the bright region's search needs that
+    when it finds no region, and _held_close when no sheet is found."""
+    quarter = []
+
+    def skin(region=None):
+        if region is not None:
+            return _skin(small, tint, region)
+        if not quarter:
+            quarter.append(_skin(small, tint, None))
+        return quarter[0]
+    return skin
+
+
+def _held_close(g, small, skin):
     """A sheet held close to the camera, filling the picture, less the hand holding it: the Page of
     the picture but the skin (SKIN) that reaches its border, or None where there is none. (With
-    no table in the picture, no sheet is found, and the thumb was read as writing.)"""
-    skin = _skin(small, tint, None)
-    if skin is None:
+    no table in the picture, no sheet is found, and the thumb was read as writing.) `skin`,
+    _skin_finder's."""
+    marked = skin()
+    if marked is None:
         return None
     # The sheet is the whole picture, whose border is then its outline.
-    hand = _over_edge(np.ones(small.shape, bool), 1 - skin)
+    hand = _over_edge(np.ones(small.shape, bool), 1 - marked)
     if hand is None or hand.mean() > CLOSE_HAND:
         return None
     paper = float(median(small[~hand]))
@@ -261,14 +278,15 @@ def _held_close(g, small, tint):
     return Page(g, inside, False, None, paper, uncut=np.ones((h, w), bool), close=True)
 
 
-def _bright_region(small, tint=None):
+def _bright_region(small, skin=None):
     """(region, outline, hull, checked) of the sheet as the largest bright region between sharp
-    edges, a hand's skin among them (SKIN), or None."""
+    edges, a hand's skin among them (SKIN; `skin`, _skin_finder's, or None for a grey picture),
+    or None."""
     sh, sw = small.shape
     edges = cv2.dilate(_sharp_edges(small).view(np.uint8), np.ones((3, 3), np.uint8))
     found = _brightest(small, edges)
-    if tint is not None:
-        hand = _skin(small, tint, None if found is None else found[0])
+    if skin is not None:
+        hand = skin(None if found is None else found[0])
         if hand is not None:
             found = _brightest(small, edges | hand) or found
     if found is None:

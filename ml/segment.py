@@ -259,11 +259,14 @@ def _fragment_of(piece, digit):
             and joined_width <= JOINED_ASPECT * height)
 
 
-def fills_hull(labels, c):
+def fills_hull(labels, c, outline=None):
     """Whether a piece fills its convex hull (CONVEX), as a strip of table, a shadow or a pen's
-    end does; a digit's strokes bend round its hollows and bays."""
-    contours, _ = cv2.findContours(piece_mask(labels, c), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
-    hull = cv2.contourArea(cv2.convexHull(np.concatenate(contours)))
+    end does; a digit's strokes bend round its hollows and bays. `outline`, its outer outline
+    where the caller has it already."""
+    if outline is None:
+        contours, _ = cv2.findContours(piece_mask(labels, c), cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+        outline = np.concatenate(contours)
+    hull = cv2.contourArea(cv2.convexHull(outline))
     return c["area"] >= CONVEX * hull
 
 
