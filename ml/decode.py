@@ -191,22 +191,19 @@ def estimate(img, data_size, box=None):
     """(seconds, bytes) that decode() would spend on an opened, not yet loaded picture."""
     w, h = img.size
     bands = BANDS.get(img.mode, 4)
+    if img.format in JPEGS:
+        return _jpeg_estimate(img, data_size, bands, _draft_scale(img, data_size, box))
     if img.format == "WEBP" or img.format in ISO_MEDIA:
         bands = max(bands, 3)
     depth = BAND_BYTES.get(img.mode, 1)
-    if img.format in JPEGS:
-        scale = _jpeg_scale((w, h), box)
-        pixels = int(w * scale) * int(h * scale)
-        seconds = (pixels * bands * COST_NS["JPEG"] + data_size * COST_NS["JPEG:byte"]) * 1e-9
-    else:
-        pixels = w * h
-        key = img.format
-        if img.format == "TIFF":
-            key = f"TIFF:{img.info.get('compression', 'raw')}"
-        elif img.format == "HEIF" and img.info.get("chroma") in (422, 444):
-            key = "HEIF:chroma"
-        rate = COST_NS.get(key, COST_NS.get(img.format, max(COST_NS.values())))
-        seconds = (pixels * bands * rate + data_size * COST_NS.get(f"{img.format}:byte", 0)) * 1e-9
+    pixels = w * h
+    key = img.format
+    if img.format == "TIFF":
+        key = f"TIFF:{img.info.get('compression', 'raw')}"
+    elif img.format == "HEIF" and img.info.get("chroma") in (422, 444):
+        key = "HEIF:chroma"
+    rate = COST_NS.get(key, COST_NS.get(img.format, max(COST_NS.values())))
+    seconds = (pixels * bands * rate + data_size * COST_NS.get(f"{img.format}:byte", 0)) * 1e-9
     # The decoded picture (a palette expanded to RGBA), plus a grey copy and an alpha band on
     # the way to the working size.
     memory = pixels * (max(bands, 4 if img.mode in ("P", "PA") else 0) * depth + 2)
@@ -214,6 +211,28 @@ def estimate(img, data_size, box=None):
         seconds += pixels * WIDE_NS * 1e-9
         memory += pixels * WIDE_BYTES
     return seconds, memory
+
+
+def _jpeg_estimate(img, data_size, bands, scale):
+    w, h = img.size
+    pixels = int(w * scale) * int(h * scale)
+    seconds = (pixels * bands * COST_NS["JPEG"] + data_size * COST_NS["JPEG:byte"]) * 1e-9
+    return seconds, pixels * (bands + 2)
+
+
+def _draft_scale(img, data_size, box=None):
+    """The scale a JPEG is decoded at (_jpeg_scale). For a part of it (`box`), no finer than
+    the budget allows: a small part of a big photo, wanted at full scale, is read at the finest
+    scale whose decoding fits rather than refused (the whole photo is decoded at the draft's
+    scale, whatever part of it is kept)."""
+    scale = _jpeg_scale(img.size, box)
+    if box is not None:
+        bands = BANDS.get(img.mode, 4)
+        limits = (FORMAT_BUDGET_SECONDS.get(img.format, BUDGET_SECONDS), BUDGET_BYTES)
+        while scale > 1 / 8 and any(v > limit for v, limit in zip(
+                _jpeg_estimate(img, data_size, bands, scale), limits)):
+            scale /= 2
+    return scale
 
 
 def _check_budget(img, data_size, box=None):
@@ -356,7 +375,7 @@ def decode_with_preview(data: bytes, preview, max_pixels: int = MAX_PIXELS, crop
                 box = None if crop is None else _raw_box(crop, size, orientation)
             _check_budget(img, len(data), box)
             if img.format in JPEGS:
-                scale = _jpeg_scale(size, box)
+                scale = _draft_scale(img, len(data), box)
                 # Decoding at reduced scale is most of the time saved on a big photo. A colour
                 # JPEG is decoded as stored, luma and chroma, without converting to RGB: its luma
                 # is the grey (the same as decoding the luma alone, which costs 0.45 ms less on

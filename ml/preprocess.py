@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 
 from ml.crossed_out import crossed_out
-from ml.decode import MAX_PIXELS, decode_with_preview
+from ml.decode import MAX_PIXELS, ImageRejected, decode_with_preview
 from ml.frames import around_writing, clear_touching_frames
 from ml.lines import erase_lines, find_lines
 from ml.objects import lying_on_page
@@ -19,6 +19,7 @@ from ml.quantiles import median, percentile
 from ml.segment import BEND_COST, CROSS, MAX_MARKS, Lattice, bend, components, cut_points, group, stroke_width
 from ml.shrink import shrink
 from ml.ticks import ticks
+from ml.zoom import closer_look, within
 
 
 def to_model_input(images: np.ndarray) -> np.ndarray:
@@ -237,6 +238,22 @@ def _shaded_part(coarse, level):
     return float(mild.mean()) >= SHADED_SHARE
 
 
+def _paper_carried_out(coarse, inner, k):
+    """`coarse` with the cells outside the sheet (`inner` False) given the paper's level nearby,
+    carried out from the sheet (the Gaussian-weighted mean of the sheet's cells near each), and
+    far from it the sheet's median level. Filled with the median alone, the table beyond a part
+    of the sheet the light leaves darker made the paper there read as faint ink, and a digit
+    written small was lost among its specks."""
+    known = inner.astype(np.float32)
+    near = cv2.GaussianBlur(coarse * known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
+    weight = cv2.GaussianBlur(known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
+    level = float(median(coarse[inner]))
+    # Where few sheet cells are near, their mean is blended with the median.
+    trust = np.clip(weight / 0.2, 0, 1)
+    carried = trust * near / np.maximum(weight, 1e-6) + (1 - trust) * level
+    return np.where(inner, coarse, carried).astype(np.float32)
+
+
 def _ink_map(g, page=None):
     """(ink in [0, ~1] where 1 is full contrast, inverted flag, noise floor, background's spread,
     scale: the grey change that full contrast is on the paper's level)."""
@@ -246,16 +263,16 @@ def _ink_map(g, page=None):
     cw, ch = max(1, round(w * gs / long_side)), max(1, round(h * gs / long_side))
     coarse = shrink(g, (cw, ch))
     inner = None
+    # A window a quarter of the picture wide is wider than any marker stroke, and still
+    # follows the slow changes of light across a photo; a shadow's soft edge that it cannot
+    # follow is told from ink later by its softness.
+    k = max(3, int(0.25 * gs) | 1)
     if page is not None and (not page.warped or page.covered):
         # Seen from the sheet, the table is just more paper: fill it in with the paper's level
         # so that neither the table nor the sheet's edge reads as ink.
         inner = shrink(page.inside.view(np.uint8), (cw, ch)) > 0.99
         if inner.any():
-            coarse = np.where(inner, coarse, float(median(coarse[inner]))).astype(np.float32)
-    # A window a quarter of the picture wide is wider than any marker stroke, and still
-    # follows the slow changes of light across a photo; a shadow's soft edge that it cannot
-    # follow is told from ink later by its softness.
-    k = max(3, int(0.25 * gs) | 1)
+            coarse = _paper_carried_out(coarse, inner, k)
     # Noise, from differences of neighbouring pixels: strokes and shadows change slowly or
     # only along their edges, so the median difference is the grain of paper and sensor.
     # Neighbours two pixels apart: a reduction by a factor near 1 (a box a little over one
@@ -445,16 +462,19 @@ def _read_edge(page, shape):
     return edge.view(bool)
 
 
-def _box_mapper(page, sx, sy):
-    """Maps a box in the pixels read to a box in the full-size picture."""
+def _box_mapper(page, sx, sy, origin=(0, 0)):
+    """Maps a box in the pixels read to a box in the full-size picture, whose part read starts
+    at `origin` (full-size pixels)."""
+    ox, oy = origin
     if page is None or page.to_picture is None:
-        return lambda l, t, r, b: (int(l * sx), int(t * sy), int(np.ceil(r * sx)), int(np.ceil(b * sy)))
+        return lambda l, t, r, b: (ox + int(l * sx), oy + int(t * sy),
+                                   ox + int(np.ceil(r * sx)), oy + int(np.ceil(b * sy)))
 
     def back(l, t, r, b):
         pts = np.float32([[[l, t]], [[r, t]], [[r, b]], [[l, b]]])
         q = cv2.perspectiveTransform(pts, page.to_picture)[:, 0]
-        return (int(q[:, 0].min() * sx), int(q[:, 1].min() * sy),
-                int(np.ceil(q[:, 0].max() * sx)), int(np.ceil(q[:, 1].max() * sy)))
+        return (ox + int(q[:, 0].min() * sx), oy + int(q[:, 1].min() * sy),
+                ox + int(np.ceil(q[:, 0].max() * sx)), oy + int(np.ceil(q[:, 1].max() * sy)))
     return back
 
 
@@ -464,12 +484,27 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None, preview=
     result also carries a small copy of the picture made from the same decoded pixels."""
     g, a, full, small, tint = decode_with_preview(data, preview, max_pixels, crop=crop)
     out = _read(g, a, full, tint)
+    part = closer_look(out, full, g.shape)
+    if part is not None:
+        # Writing only a few working pixels tall in a bigger picture (a number written at an
+        # ordinary size on a page photographed whole) is read again from the picture's own
+        # pixels round it: the working copy has lost its shape, the file has not.
+        try:
+            g2, a2, full2, _, tint2 = decode_with_preview(data, None, max_pixels, crop=within(crop, part, full))
+        except ImageRejected:
+            g2 = None
+        if g2 is not None:
+            again = _read(g2, a2, full2, tint2, origin=part[:2])
+            if again.found and again.marks <= MAX_MARKS:
+                again.size = full
+                out = again
     out.preview = small
     return out
 
 
-def _read(g, a, full, tint=None):
-    """The digits of a decoded picture (grey, alpha or None, full size, tint or None)."""
+def _read(g, a, full, tint=None, origin=(0, 0)):
+    """The digits of a decoded picture (grey, alpha or None, full size, tint or None); the
+    boxes are placed as if the picture started at `origin` (pixels) of a bigger one."""
     if a is not None:
         g = _flatten_alpha(g, a)
     g = np.ascontiguousarray(g, np.float32)
@@ -477,13 +512,13 @@ def _read(g, a, full, tint=None):
     if h0 < 2 or w0 < 2 or float(g.max() - g.min()) < 0.05:
         return Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
     page = find_page(g, tint)
-    out = _digits(g, page, full)
+    out = _digits(g, page, full, origin)
     if page is not None and page.covered and (not out.found or out.at_edge):
         # What was cut out as lying over the sheet's edge was writing that runs to the edge,
         # across a fold or off the frame: all the writing there was, or the rest of a digit
         # that now ends where the cut began. The sheet is read whole.
         page = page.whole()
-        out = _digits(g, page, full)
+        out = _digits(g, page, full, origin)
     if page is None or out.marks > MAX_MARKS or (out.found and not out.at_edge):
         return out
     # Nothing written on the sheet, or writing that runs to its edge: what looked like a table
@@ -493,19 +528,19 @@ def _read(g, a, full, tint=None):
     if rest is None:
         return out
     if not out.found:
-        read = _digits(g, rest, full)
+        read = _digits(g, rest, full, origin)
         if not read.found:
             return out
         if not read.at_edge:
             return read
         out = read
-    whole = _digits(g, both_parts(g, page, rest), full)
+    whole = _digits(g, both_parts(g, page, rest), full, origin)
     return whole if whole.found else out
 
 
-def _digits(g, page, full):
+def _digits(g, page, full, origin=(0, 0)):
     """The digits in grey picture `g`, read on `page` (the sheet found in it) or, with None,
-    over the whole picture."""
+    over the whole picture; boxes in full-size pixels from `origin`."""
     h0, w0 = g.shape
     empty = Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
     if page is not None:
@@ -567,7 +602,7 @@ def _digits(g, page, full):
     if marks > MAX_MARKS:
         return empty
     sx, sy = full[0] / w0, full[1] / h0
-    to_full = _box_mapper(page, sx, sy)
+    to_full = _box_mapper(page, sx, sy, origin)
     inputs, boxes, alternatives, heights = [], [], [], []
     near_edge = False
     for grp in groups:
