@@ -2,7 +2,7 @@
 
 A printed line is long, straight and thin; a stroke is none of these for long. Lines are found by
 opening the ink mask with long thin segments (a few angles either side of level, for pages that
-are not quite straight), kept only when they run across most of the page, and taken out. Where a
+are not quite straight, and more where none is found there), kept only when they run across most of the page, and taken out. Where a
 stroke crosses a line, it runs on beyond the line on both sides, further than the line is thick;
 those pixels stay, so a digit is not cut in two.
 """
@@ -13,6 +13,11 @@ from ml.quantiles import percentile
 from ml.regions import regions
 
 ANGLES = (-3.0, -1.5, 0.0, 1.5, 3.0)
+# Looked for only on a sheet found lying on a table, and kept where they find more than ANGLES:
+# a page photographed whole is seldom straight (lines turned by 7 degrees had been read as
+# "2222"). Not with ANGLES: on squared paper a wider fan takes in a 1's stroke with the grid;
+# nor on a picture that is all page, where a 1 filling a tight crop runs as far as a line.
+TURNED = (-7.5, -6.0, -4.5, 4.5, 6.0, 7.5)
 # A line runs across at least this share of the page.
 MIN_SPAN = 0.6
 # ... and is at most this thick, as a share of the page's short side.
@@ -39,27 +44,39 @@ def _segment(length, angle):
 _KERNELS = {}
 
 
-def _kernels(length):
-    if length not in _KERNELS:
-        _KERNELS[length] = [_segment(length, a) for a in ANGLES]
-    return _KERNELS[length]
+def _kernels(length, angles):
+    if (length, angles) not in _KERNELS:
+        _KERNELS[length, angles] = [_segment(length, a) for a in angles]
+    return _KERNELS[length, angles]
 
 
-def _lines_one_way(mask, span):
-    """Horizontal lines of a uint8 mask (1 = ink) that run across at least `span` pixels."""
+def _lines_one_way(mask, span, turned=False):
+    """Horizontal lines of a uint8 mask (1 = ink) that run across at least `span` pixels: those
+    within ANGLES of level, or, if `turned`, those within TURNED where they hold more ink (lines
+    turned by 5 degrees are found in pieces within ANGLES, and whole within TURNED)."""
+    lines = _lines_at(mask, span, ANGLES)
+    if not turned:
+        return lines
+    steeper = _lines_at(mask, span, TURNED)
+    return steeper if np.count_nonzero(steeper) > np.count_nonzero(lines) else lines
+
+
+def _lines_at(mask, span, angles):
     h, w = mask.shape
     length = max(15, int(0.06 * w))
     found = np.zeros_like(mask)
-    for k in _kernels(length):
+    for k in _kernels(length, angles):
         found |= cv2.morphologyEx(mask, cv2.MORPH_OPEN, k)
     if not found.any():
         return found
-    # Join a line's pieces broken by gaps in the print or by the opening, then keep long ones.
+    # Join a line's pieces broken by gaps in the print or by the opening, then keep long ones:
+    # no thicker than a line turned a little more than the steepest angle looked at.
+    slope = np.tan(np.deg2rad(max(abs(a) for a in angles) + 0.5))
     joined = cv2.morphologyEx(found, cv2.MORPH_CLOSE, np.ones((1, length), np.uint8))
     n, labels, stats = regions(joined)
     long_ = np.zeros(n, bool)
     long_[1:] = (stats[1:, cv2.CC_STAT_WIDTH] >= span) & (stats[1:, cv2.CC_STAT_HEIGHT] <= MAX_THICK * min(h, w)
-                                                          + np.tan(np.deg2rad(3.5)) * stats[1:, cv2.CC_STAT_WIDTH])
+                                                          + slope * stats[1:, cv2.CC_STAT_WIDTH])
     lines = (found & long_[labels]).astype(np.uint8)
     # A digit written across a line joins it, and would make it too thick to be one: such a
     # line is still a line where it is thin along most of its length, and only its thin part is
@@ -78,7 +95,7 @@ def _lines_one_way(mask, span):
     return lines
 
 
-def _may_have_lines(small, span):
+def _may_have_lines(small, span, turned=False):
     """Whether a mask reduced by COARSE (any ink in a cell marks it) has a long level run.
 
     Looser than _lines_one_way in every way (shorter segments, longer joins, no thickness limit),
@@ -98,7 +115,7 @@ def _may_have_lines(small, span):
     if (ends - starts + 1).max() < 0.8 * span / COARSE:
         return False
     found = np.zeros_like(small)
-    for a in ANGLES:
+    for a in ANGLES + TURNED if turned else ANGLES:
         found |= cv2.morphologyEx(small, cv2.MORPH_OPEN, _segment(length, a))
     if not found.any():
         return False
@@ -107,21 +124,29 @@ def _may_have_lines(small, span):
     return bool(n > 1 and stats[1:, cv2.CC_STAT_WIDTH].max() >= 0.8 * span / COARSE)
 
 
-def find_lines(mask):
-    """(horizontal, vertical, thickness): the printed lines of a bool mask, as uint8 masks."""
+def find_lines(mask, extent=None):
+    """(horizontal, vertical, thickness): the printed lines of a bool mask, as uint8 masks.
+
+    `extent`, (width, height) in pixels, is the size of the page the mask shows where the page
+    is only part of it (a sheet on a table): its lines run across most of the page, not of the
+    picture (a whole page photographed from above is often half the picture's width or less),
+    and may be turned by up to the TURNED angles.
+    """
     m = mask.astype(np.uint8)
     h, w = m.shape
+    span_w, span_h = (w, h) if extent is None else (min(w, extent[0]), min(h, extent[1]))
     # Lines are long: whether there are any shows at a quarter of the size.
     # (Padded to whole cells: OpenCV reduces by a whole-number ratio several times faster.)
     padded = cv2.copyMakeBorder(m * 255, 0, -h % COARSE, 0, -w % COARSE, cv2.BORDER_CONSTANT, value=0)
     small = (cv2.resize(padded, (padded.shape[1] // COARSE, padded.shape[0] // COARSE),
                         interpolation=cv2.INTER_AREA) > 0).astype(np.uint8)
-    if _may_have_lines(small, MIN_SPAN * w):
-        horizontal = _lines_one_way(m, MIN_SPAN * w)
+    turned = extent is not None
+    if _may_have_lines(small, MIN_SPAN * span_w, turned):
+        horizontal = _lines_one_way(m, MIN_SPAN * span_w, turned)
     else:
         horizontal = np.zeros_like(m)
-    if _may_have_lines(np.ascontiguousarray(small.T), MIN_SPAN * h):
-        vertical = np.ascontiguousarray(_lines_one_way(np.ascontiguousarray(m.T), MIN_SPAN * h).T)
+    if _may_have_lines(np.ascontiguousarray(small.T), MIN_SPAN * span_h, turned):
+        vertical = np.ascontiguousarray(_lines_one_way(np.ascontiguousarray(m.T), MIN_SPAN * span_h, turned).T)
     else:
         vertical = np.zeros_like(m)
     both = horizontal | vertical

@@ -494,7 +494,9 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None, preview=
         except ImageRejected:
             g2 = None
         if g2 is not None:
-            again = _read(g2, a2, full2, tint2, origin=part[:2])
+            # The part is paper round the writing, not a photo of a sheet: a page looked for in
+            # it is a cell of a grid, a space between ruled lines.
+            again = _read(g2, a2, full2, tint2, origin=part[:2], sheet=True)
             if again.found and again.marks <= MAX_MARKS:
                 again.size = full
                 out = again
@@ -502,16 +504,17 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None, preview=
     return out
 
 
-def _read(g, a, full, tint=None, origin=(0, 0)):
+def _read(g, a, full, tint=None, origin=(0, 0), sheet=True):
     """The digits of a decoded picture (grey, alpha or None, full size, tint or None); the
-    boxes are placed as if the picture started at `origin` (pixels) of a bigger one."""
+    boxes are placed as if the picture started at `origin` (pixels) of a bigger one. With
+    `sheet` False no sheet is looked for: the picture is read whole."""
     if a is not None:
         g = _flatten_alpha(g, a)
     g = np.ascontiguousarray(g, np.float32)
     h0, w0 = g.shape
     if h0 < 2 or w0 < 2 or float(g.max() - g.min()) < 0.05:
         return Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
-    page = find_page(g, tint)
+    page = find_page(g, tint) if sheet else None
     out = _digits(g, page, full, origin)
     if page is not None and page.covered and (not out.found or out.at_edge):
         # What was cut out as lying over the sheet's edge was writing that runs to the edge,
@@ -553,7 +556,11 @@ def _digits(g, page, full, origin=(0, 0)):
     low = ink > floor
     if not low.any():
         return empty
-    found_lines = find_lines(low) if max(h, w) >= 300 else None
+    extent = None
+    if page is not None and (not page.warped or page.covered):
+        # Read on a sheet that is part of the picture: its lines span the sheet, not the picture.
+        extent = tuple(cv2.boundingRect(page.inside.view(np.uint8))[2:])
+    found_lines = find_lines(low, extent) if max(h, w) >= 300 else None
     # The ink's full strength, from where digits are: not from printed lines, nor from the
     # picture's border, where a sliver of table or a page's edge may lie.
     core = low.copy()

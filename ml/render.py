@@ -930,7 +930,9 @@ def gen_held_sheet(rng, d, i):
 def gen_whole_page(rng, digits, i):
     """A whole page photographed from above with a phone (8-12 MP), lying turned a little on a table,
     and a digit or a number written on it at an ordinary size: 2-4.5 % of the page's width (6-9
-    mm on A4), 40-100 pixels tall in the photo, a fifth of that at the working size."""
+    mm on A4), 40-100 pixels tall in the photo, a fifth of that at the working size. Every third
+    page is a notebook's, ruled (a fifth of those squared) with a margin line, its lines 1.3-1.8
+    times the writing's height apart."""
     size = _size(rng, 3000, 4000)
     W, H = size
     # An A4 or letter page, 60-85 % of the picture's short side across.
@@ -943,7 +945,9 @@ def gen_whole_page(rng, digits, i):
     height = max(12, int(min(wh) * rng.uniform(0.02, 0.045)))
     ink = number_ink(digits, height, rng) if len(digits) > 1 else ink_of(digits[0], height)
     ink = rotate(ink, rng.uniform(-4, 4))
-    sh = sheet(wh, rng, ink, _ink_colour(rng), at=(rng.uniform(0.25, 0.75), rng.uniform(0.2, 0.8)))
+    # Chosen by the picture's number, so that the other pictures' random draws stay as they were.
+    lines = None if i % 3 else {"spacing": height * (1.3 + 0.1 * (i // 3 % 6)), "squared": i % 15 == 0}
+    sh = sheet(wh, rng, ink, _ink_colour(rng), at=(rng.uniform(0.25, 0.75), rng.uniform(0.2, 0.8)), lines=lines)
     rgb = lay_on_table(sh, quad, table_top(size, rng))
     return photo_bytes(rgb, rng, _gradient(size, rng, 0.05, 0.3))
 

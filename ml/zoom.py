@@ -14,12 +14,17 @@ from ml.segment import MAX_MARKS
 ZOOM_HEIGHT = 32
 # ...where the closer look makes it at least this many times taller; less is not worth a decode.
 ZOOM_GAIN = 1.5
-# The part read again reaches this many times the writing's height beyond it, above and below:
-# paper enough round the writing for its level and its light to be measured as on a whole page;
-# and ZOOM_REACH times it to the left and right, where the rest of a number may lie that the
-# working copy lost (the 5 and the 8 of a "578" whose 7 alone was found).
-ZOOM_MARGIN = 1.0
+# The part read again is as big as lets its smallest digit come out this tall (working pixels)
+# at the working size, or as the picture's own pixels allow: as much of the page round the
+# writing as can be had, for its level, its light and its ruled lines to be seen as on the whole
+# page. (A part cut close round the writing, read at full scale, showed a notebook's lines so thick
+# beside the part's size that they were no lines, and they joined the digits: "35" read "4".)
+ZOOM_TARGET = 56
+# It takes in at least this many times the writing's height on either side of it, where the rest
+# of a number may lie that the working copy lost (the 5 and the 8 of a "578" whose 7 alone was
+# found), and as much above and below it.
 ZOOM_REACH = 3.0
+ZOOM_MARGIN = 1.0
 
 
 def closer_look(out, full, work_shape, work_long_side=WORK_LONG_SIDE):
@@ -39,13 +44,24 @@ def closer_look(out, full, work_shape, work_long_side=WORK_LONG_SIDE):
     right = max(b[2] for b in out.boxes)
     bottom = max(b[3] for b in out.boxes)
     tall = bottom - top
-    across, up = ZOOM_REACH * tall, ZOOM_MARGIN * tall
-    part = (max(0, int(left - across)), max(0, int(top - up)),
-            min(full_w, int(right + across + 1)), min(full_h, int(bottom + up + 1)))
+    # The part's long side, and its short side in the picture's own proportion.
+    side = work_long_side * max(1.0, out.digit_height * scale / ZOOM_TARGET)
+    long_w = full_w >= full_h
+    short = side * min(full_w, full_h) / max(full_w, full_h)
+    width = max(side if long_w else short, right - left + 2 * ZOOM_REACH * tall)
+    height = max(short if long_w else side, tall + 2 * ZOOM_MARGIN * tall)
+    x0 = _placed((left + right) / 2 - width / 2, width, full_w)
+    y0 = _placed((top + bottom) / 2 - height / 2, height, full_h)
+    part = (x0, y0, min(full_w, int(x0 + width + 1)), min(full_h, int(y0 + height + 1)))
     long_side = max(part[2] - part[0], part[3] - part[1])
     # How much taller the writing is when the part is read at the working size (or its own).
     gain = scale * min(1.0, work_long_side / max(1, long_side))
     return part if gain >= ZOOM_GAIN else None
+
+
+def _placed(start, length, limit):
+    """Where a part `length` long starting at `start` begins once moved wholly inside 0..limit."""
+    return int(max(0, min(start, limit - length)))
 
 
 def within(crop, part, full):
