@@ -105,6 +105,7 @@ CASE_LABELS = {
     "patterned_table": gettext_lazy("Sheet on a checked or striped cloth"),
     "folded_page": gettext_lazy("Folded page, one part in the shade"),
     "held_sheet": gettext_lazy("Sheet held in the hand, a thumb over its edge"),
+    "whole_page": gettext_lazy("Whole page, writing of an ordinary size"),
 }
 
 
