@@ -2,9 +2,9 @@
 
 A printed line is long, straight and thin; a stroke is none of these for long. Lines are found by
 opening the ink mask with long thin segments (a few angles either side of level, for pages that
-are not quite straight, and more where none is found there), kept only when they run across most of the page, and taken out. Where a
-stroke crosses a line, it runs on beyond the line on both sides, further than the line is thick;
-those pixels stay, so a digit is not cut in two.
+are not quite straight, and steeper ones on a sheet lying on a table), kept only when they run
+across most of the page, and taken out. Where a stroke crosses a line, it runs on beyond the line
+on both sides, further than the line is thick; those pixels stay, so a digit is not cut in two.
 """
 import cv2
 import numpy as np
@@ -13,16 +13,16 @@ from ml.quantiles import percentile
 from ml.regions import regions
 
 ANGLES = (-3.0, -1.5, 0.0, 1.5, 3.0)
-# Looked for only on a sheet found lying on a table, and kept where they find more than ANGLES:
-# a page photographed whole is seldom straight (lines turned by 7 degrees had been read as
-# "2222"). Not with ANGLES: on squared paper a wider fan takes in a 1's stroke with the grid;
-# nor on a picture that is all page, where a 1 filling a tight crop runs as far as a line.
+# Steeper lines, looked for only on a sheet found lying on a table: a page photographed whole is
+# seldom straight (lines turned by 7 degrees had been read as "2222"). Not with ANGLES, on
+# squared paper a wider fan takes in a 1's stroke with the grid; nor on a picture that is all
+# page, where a 1 filling a tight crop runs as far as a line.
 TURNED = (-7.5, -6.0, -4.5, 4.5, 6.0, 7.5)
-# ...kept where they hold this many times the ink of those within ANGLES: lines turned by 5-7
-# degrees are found in pieces within ANGLES (71 % of them at 6 degrees), whole within TURNED;
-# a squared grid's thick lines are found as well either way (TURNED 2-4 % more, from the grid's
-# crossings), and the grid found within ANGLES is the one to keep (a margin line beside a 4 stayed
-# and read "14").
+# They replace those found within ANGLES where they hold this many times the ink: lines turned
+# by 5-7 degrees are found in pieces within ANGLES (71 % of them at 6 degrees), whole within
+# TURNED; a squared grid's thick lines are found either way (TURNED 2-4 % more, from the grid's
+# crossings), and the grid found within ANGLES is the one to keep (a margin line beside a 4
+# stayed and read "14").
 TURNED_GAIN = 1.2
 # A line runs across at least this share of the page.
 MIN_SPAN = 0.6
@@ -152,7 +152,8 @@ def find_lines(mask, extent=None):
     else:
         horizontal = np.zeros_like(m)
     if _may_have_lines(np.ascontiguousarray(small.T), MIN_SPAN * span_h, turned):
-        vertical = np.ascontiguousarray(_lines_one_way(np.ascontiguousarray(m.T), MIN_SPAN * span_h, turned).T)
+        vertical = _lines_one_way(np.ascontiguousarray(m.T), MIN_SPAN * span_h, turned)
+        vertical = np.ascontiguousarray(vertical.T)
     else:
         vertical = np.zeros_like(m)
     both = horizontal | vertical

@@ -490,13 +490,12 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None, preview=
         # ordinary size on a page photographed whole) is read again from the picture's own
         # pixels round it: the working copy has lost its shape, the file has not.
         try:
-            g2, a2, full2, _, tint2 = decode_with_preview(data, None, max_pixels, crop=within(crop, part, full))
+            g2, a2, full2, _, tint2 = decode_with_preview(data, None, max_pixels,
+                                                          crop=within(crop, part, full))
         except ImageRejected:
             g2 = None
         if g2 is not None:
-            # The part is paper round the writing, not a photo of a sheet: a page looked for in
-            # it is a cell of a grid, a space between ruled lines.
-            again = _read(g2, a2, full2, tint2, origin=part[:2], sheet=True)
+            again = _read(g2, a2, full2, tint2, origin=part[:2])
             if again.found and again.marks <= MAX_MARKS:
                 again.size = full
                 out = again
@@ -504,17 +503,16 @@ def preprocess(data: bytes, *, max_pixels: int = MAX_PIXELS, crop=None, preview=
     return out
 
 
-def _read(g, a, full, tint=None, origin=(0, 0), sheet=True):
+def _read(g, a, full, tint=None, origin=(0, 0)):
     """The digits of a decoded picture (grey, alpha or None, full size, tint or None); the
-    boxes are placed as if the picture started at `origin` (pixels) of a bigger one. With
-    `sheet` False no sheet is looked for: the picture is read whole."""
+    boxes are placed as if the picture started at `origin` (pixels) of a bigger one."""
     if a is not None:
         g = _flatten_alpha(g, a)
     g = np.ascontiguousarray(g, np.float32)
     h0, w0 = g.shape
     if h0 < 2 or w0 < 2 or float(g.max() - g.min()) < 0.05:
         return Preprocessed(np.zeros((0, 28, 28), np.float32), [], False, full)
-    page = find_page(g, tint) if sheet else None
+    page = find_page(g, tint)
     out = _digits(g, page, full, origin)
     if page is not None and page.covered and (not out.found or out.at_edge):
         # What was cut out as lying over the sheet's edge was writing that runs to the edge,
