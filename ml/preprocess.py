@@ -244,14 +244,21 @@ def _paper_carried_out(coarse, inner, k):
     far from it the sheet's median level. Filled with the median alone, the table beyond a part
     of the sheet the light leaves darker made the paper there read as faint ink, and a digit
     written small was lost among its specks."""
-    known = inner.astype(np.float32)
-    near = cv2.GaussianBlur(coarse * known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
-    weight = cv2.GaussianBlur(known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
+    near, weight = _nearby(coarse, inner.astype(np.float32), k / 2)
     level = float(median(coarse[inner]))
     # Where few sheet cells are near, their mean is blended with the median.
     trust = np.clip(weight / 0.2, 0, 1)
     carried = trust * near / np.maximum(weight, 1e-6) + (1 - trust) * level
     return np.where(inner, coarse, carried).astype(np.float32)
+
+
+def _nearby(values, known, sigma):
+    """(Gaussian-weighted sum of `values` over the `known` cells near each cell, weight of those
+    cells there): their ratio, a normalised convolution, is the mean level nearby, carried into
+    cells where it is unknown from the cells round them."""
+    near = cv2.GaussianBlur(values * known, (0, 0), sigma, borderType=cv2.BORDER_REPLICATE)
+    weight = cv2.GaussianBlur(known, (0, 0), sigma, borderType=cv2.BORDER_REPLICATE)
+    return near, weight
 
 
 def _ink_map(g, page=None):
@@ -298,10 +305,8 @@ def _ink_map(g, page=None):
         cores = _blot_cores(coarse, bg, inverted)
         if cores.any():
             # The paper's level there is that of the paper round the blot, carried in.
-            # (A normalised convolution: the Gaussian-weighted mean of the trusted cells nearby.)
             known = 1.0 - cv2.dilate(cores.astype(np.uint8), np.ones((5, 5), np.uint8)).astype(np.float32)
-            near = cv2.GaussianBlur(bg * known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
-            weight = cv2.GaussianBlur(known, (0, 0), k / 2, borderType=cv2.BORDER_REPLICATE)
+            near, weight = _nearby(bg, known, k / 2)
             bg = np.where(known > 0, bg, near / np.maximum(weight, 1e-6)).astype(np.float32)
         level = float(median(bg))
     bgu = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
